@@ -1,0 +1,138 @@
+import type { Clock, FetchLike } from '../ports.js';
+import type { Logger } from '../logger.js';
+import type { IdTokenClaims, PromptValue } from '../types.js';
+
+/** How the authority URL maps to a discovery document. */
+export type ProtocolMode = 'OIDC' | 'AAD';
+
+/** What the protocol layer needs to talk to one provider for one client. */
+export interface ProtocolClientOptions {
+  /** The authority URL from configuration (an issuer, or an Entra-style `https://host/{tenant}`). */
+  authority: string;
+  /** `OIDC`: discovery at `{authority}/.well-known/openid-configuration`, issuer must equal the authority.
+   * `AAD`: discovery at `{authority}/v2.0/.well-known/openid-configuration`, a `{tenantid}` issuer
+   * template is resolved from the ID token's `tid`. */
+  protocolMode: ProtocolMode;
+  clientId: string;
+  fetch: FetchLike;
+  clock: Clock;
+  logger: Logger;
+  /** Allow http authorities (loopback only; config validation decides). */
+  allowInsecureRequests: boolean;
+  /** Accepted clock skew in seconds for ID token time checks; default 300. */
+  clockToleranceSeconds?: number;
+}
+
+/** The parts of the discovery document the layers above use. */
+export interface ProviderInfo {
+  /** `issuer` from discovery; may contain `{tenantid}` in AAD mode for multi-tenant authorities. */
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  endSessionEndpoint: string | undefined;
+  /** RFC 9207 `authorization_response_iss_parameter_supported`. */
+  issParameterSupported: boolean;
+  scopesSupported: string[] | undefined;
+}
+
+/** Input for an authorization request (OIDC Core 3.1.2.1 / RFC 6749 4.1.1). */
+export interface AuthorizationRequestInput {
+  redirectUri: string;
+  /** Full scope list to send, already including `openid` etc. */
+  scopes: string[];
+  resource?: string[] | undefined;
+  prompt?: PromptValue | undefined;
+  loginHint?: string | undefined;
+  idTokenHint?: string | undefined;
+  sid?: string | undefined;
+  domainHint?: string | undefined;
+  claims?: string | undefined;
+  responseMode?: 'query' | 'fragment' | undefined;
+  extraQueryParameters?: Record<string, string> | undefined;
+}
+
+/**
+ * Secrets bound to one authorization request, stored until its response comes back and then
+ * deleted (single use). `state` and `nonce` carry at least 128 bits from `crypto.getRandomValues`.
+ */
+export interface AuthorizationSecrets {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+}
+
+/** A built authorization request. */
+export interface AuthorizationRequest {
+  url: URL;
+  secrets: AuthorizationSecrets;
+}
+
+/** What is needed to finish an authorization request when its response arrives. */
+export interface AuthorizationResponseContext {
+  secrets: AuthorizationSecrets;
+  redirectUri: string;
+  /** Scopes that were requested; used when the token response omits `scope` (RFC 6749 5.1). */
+  requestedScopes: string[];
+  /** OIDC `max_age` sent, if any (auth_time check). */
+  maxAge?: number | undefined;
+}
+
+/** A successful, fully validated token response. Wire names are gone here. */
+export interface TokenResult {
+  accessToken: string;
+  /** Normalised: `Bearer` for `bearer` (RFC 6749 7.1 is case-insensitive). */
+  tokenType: string;
+  /** Absolute expiry in ms since epoch, computed from `expires_in` with the clock port. */
+  expiresAt: number;
+  /** Scopes granted for the access token (RFC 6749 5.1: the requested ones when omitted). */
+  grantedScopes: string[];
+  refreshToken: string | undefined;
+  idToken: string | undefined;
+  /** Validated claims (OIDC Core 3.1.3.7), present when `idToken` is. */
+  idTokenClaims: IdTokenClaims | undefined;
+  /** The concrete issuer (template resolved). */
+  issuer: string;
+}
+
+/** Input for a refresh-token grant (RFC 6749 6). */
+export interface RefreshInput {
+  refreshToken: string;
+  scopes: string[];
+  resource?: string[] | undefined;
+  /** The account's `sub`: a refreshed ID token with another `sub` is rejected (OIDC Core 12.2). */
+  expectedSub: string;
+}
+
+/** Input for an RP-initiated logout URL (OIDC RP-Initiated Logout 1.0, section 2). */
+export interface EndSessionInput {
+  idTokenHint?: string | undefined;
+  postLogoutRedirectUri?: string | undefined;
+  state?: string | undefined;
+  logoutHint?: string | undefined;
+}
+
+/**
+ * The protocol layer for one (authority, client). Knows no DOM and no storage. Every method
+ * throws only Tessera errors (`ServerError`, `InteractionRequiredAuthError`, `ClientAuthError`
+ * with codes `state_mismatch`, `issuer_mismatch`, `invalid_id_token`, `nonce_mismatch`,
+ * `invalid_response`, `network_error`, `discovery_failed`), keeping the original as `cause`.
+ */
+export interface ProtocolClient {
+  /** Discovery, fetched once and cached; concurrent callers share one request; a failure is not cached. */
+  discover(): Promise<ProviderInfo>;
+  /** Builds the authorization URL with PKCE S256, state and nonce (RFC 7636 4.2, OIDC Core 3.1.2.1). */
+  createAuthorizationRequest(input: AuthorizationRequestInput): Promise<AuthorizationRequest>;
+  /**
+   * Validates an authorization response URL (state, RFC 9207 iss, error) and exchanges the code
+   * (RFC 6749 4.1.3 with the PKCE verifier), validating the ID token (nonce included).
+   * An `error` in the response maps to InteractionRequiredAuthError / ServerError.
+   */
+  handleAuthorizationResponse(
+    responseUrl: URL,
+    context: AuthorizationResponseContext,
+  ): Promise<TokenResult>;
+  /** Refresh-token grant (RFC 6749 6). `invalid_grant` surfaces as ServerError with error `invalid_grant`. */
+  refresh(input: RefreshInput): Promise<TokenResult>;
+  /** The end-session URL, or undefined when the provider has no `end_session_endpoint`. */
+  createEndSessionUrl(input: EndSessionInput): Promise<URL | undefined>;
+}
