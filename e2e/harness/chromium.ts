@@ -36,7 +36,10 @@ function isExecutableFile(path: string): boolean {
  * The Chromium executable the e2e suite drives: `CHROMIUM_PATH` when set, otherwise
  * `/usr/bin/chromium`. Throws an Error that says how to install it when neither is usable.
  */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+export function findChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  defaultPath: string = DEFAULT_CHROMIUM_PATH,
+): string {
   const fromEnv = env['CHROMIUM_PATH'];
   if (fromEnv !== undefined && fromEnv !== '') {
     if (isExecutableFile(fromEnv)) return fromEnv;
@@ -45,9 +48,9 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
         CHROMIUM_INSTALL_HINT,
     );
   }
-  if (isExecutableFile(DEFAULT_CHROMIUM_PATH)) return DEFAULT_CHROMIUM_PATH;
+  if (isExecutableFile(defaultPath)) return defaultPath;
   throw new Error(
-    `Chromium was not found at ${DEFAULT_CHROMIUM_PATH} and CHROMIUM_PATH is not set; the e2e ` +
+    `Chromium was not found at ${defaultPath} and CHROMIUM_PATH is not set; the e2e ` +
       `tests need a real Chromium. ${CHROMIUM_INSTALL_HINT}`,
   );
 }
