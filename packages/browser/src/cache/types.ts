@@ -51,7 +51,8 @@ export interface AccessTokenEntity {
 export interface TokenWrite {
   account: AccountEntity;
   idToken?: string | undefined;
-  accessToken?: Omit<AccessTokenEntity, 'homeAccountId' | 'issuer' | 'clientId' | 'cachedAt'> | undefined;
+  accessToken?:
+    Omit<AccessTokenEntity, 'homeAccountId' | 'issuer' | 'clientId' | 'cachedAt'> | undefined;
   /**
    * `string`: store (replacing the old one: rotation, RFC 9700 4.14.2);
    * `null`: remove the stored one; `undefined`: keep whatever is stored.
@@ -78,7 +79,14 @@ export interface AccessTokenQuery {
  */
 export interface TokenCache {
   getAccounts(filter?: Partial<CacheScope>): Promise<AccountEntity[]>;
-  getAccount(homeAccountId: string): Promise<AccountEntity | undefined>;
+  /**
+   * The account with this id; with `filter`, only at that issuer and/or client (several apps
+   * on one origin may share a storage). Without it, the most recently written one.
+   */
+  getAccount(
+    homeAccountId: string,
+    filter?: Partial<CacheScope>,
+  ): Promise<AccountEntity | undefined>;
   /** The token whose granted scopes cover every requested (non-OIDC) scope, for the same resource. */
   findAccessToken(query: AccessTokenQuery): Promise<AccessTokenEntity | undefined>;
   getIdToken(homeAccountId: string, scope: CacheScope): Promise<string | undefined>;
@@ -87,8 +95,11 @@ export interface TokenCache {
   write(entry: TokenWrite): Promise<void>;
   removeRefreshToken(homeAccountId: string, scope: CacheScope): Promise<void>;
   removeAccessToken(entity: AccessTokenEntity): Promise<void>;
-  /** Removes an account and everything held for it. */
-  removeAccount(homeAccountId: string): Promise<void>;
+  /**
+   * Removes an account and everything held for it; with `filter`, only at that issuer and/or
+   * client, so signing out of one app leaves another app on the same origin signed in.
+   */
+  removeAccount(homeAccountId: string, filter?: Partial<CacheScope>): Promise<void>;
   /** Removes everything this library stored (and nothing else). */
   clear(): Promise<void>;
 }

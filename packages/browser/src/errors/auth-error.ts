@@ -25,7 +25,10 @@ export class AuthError extends Error {
   readonly [BRAND] = true;
 
   constructor(errorCode: string, errorMessage: string, options: AuthErrorOptions = {}) {
-    super(`${errorCode}: ${errorMessage}`, options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      `${errorCode}: ${errorMessage}`,
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.errorCode = errorCode;
     this.errorMessage = errorMessage;
     this.correlationId = options.correlationId;
@@ -124,7 +127,10 @@ const INTERACTION_ERRORS: ReadonlySet<string> = new Set([
  * interaction-required errors become {@link InteractionRequiredAuthError}, the rest
  * {@link ServerError}.
  */
-export function fromOAuthError(details: ServerErrorDetails, options: AuthErrorOptions = {}): AuthError {
+export function fromOAuthError(
+  details: ServerErrorDetails,
+  options: AuthErrorOptions = {},
+): AuthError {
   if (INTERACTION_ERRORS.has(details.error)) {
     return new InteractionRequiredAuthError(
       details.error,

@@ -24,8 +24,24 @@ export interface Navigator {
   navigate(url: URL, options: NavigateOptions): Promise<URL>;
 }
 
+/** Options of {@link PopupHandle.navigateUntilReturn}. */
+export interface ReturnNavigateOptions {
+  /** Where the provider sends the popup back (e.g. the post-logout redirect URI, own origin). */
+  returnUrl: string;
+  /** Reject with `monitor_window_timeout` after this long. */
+  timeoutMs: number;
+  /** Abort the navigation (the popup is closed). */
+  signal?: AbortSignal | undefined;
+}
+
 /** A popup window opened synchronously inside the user gesture, navigated later. */
 export interface PopupHandle extends Navigator {
+  /**
+   * Navigates to a URL that carries no authorization response (RP-initiated logout) and
+   * resolves once the popup is back on `returnUrl`, or once it is seen closed. Each handle
+   * navigates once: either this or `navigate`.
+   */
+  navigateUntilReturn(url: URL, options: ReturnNavigateOptions): Promise<void>;
   /** Closes the popup if still open (idempotent). */
   close(): void;
 }

@@ -1,0 +1,251 @@
+import { ClientConfigurationError } from './errors/auth-error.js';
+import {
+  INVALID_AUTHORITY,
+  INVALID_CACHE_LOCATION,
+  INVALID_CONFIGURATION,
+  INVALID_REDIRECT_URI,
+  MISSING_CLIENT_ID,
+} from './errors/error-codes.js';
+import type { LoggerOptions } from './logger.js';
+import type { Ports } from './ports.js';
+import type { ProtocolMode } from './protocol/types.js';
+import type { NavigationClient } from './interaction/types.js';
+
+/** Where tokens are kept. */
+export type CacheLocation = 'sessionStorage' | 'localStorage' | 'memory';
+
+/** `auth` options, in msal 1.x shape. */
+export interface AuthOptions {
+  /** The application (client) id registered at the provider. Required. */
+  clientId: string;
+  /**
+   * The provider: any OIDC issuer URL (discovery at `{authority}/.well-known/openid-configuration`),
+   * or an Entra-style `https://login.microsoftonline.com/{tenant}`. Default the Entra `common` authority.
+   */
+  authority?: string;
+  /** `AAD` for Entra-style authorities (default for Microsoft hosts), else `OIDC`. */
+  protocolMode?: ProtocolMode;
+  /** Where the provider sends responses; must be on the page's origin. Default: the current page without query or fragment. */
+  redirectUri?: string | (() => string);
+  /** Where the provider sends the user after sign-out; must be on the page's origin. Default: `redirectUri`. */
+  postLogoutRedirectUri?: string | (() => string);
+  /** After a redirect flow, return the user to the page that started it (same origin only). Default true. */
+  navigateToLoginRequestUrl?: boolean;
+  /** Accepted for msal 1.x compatibility; discovery validates the issuer instead. */
+  validateAuthority?: boolean;
+}
+
+/** `cache` options. */
+export interface CacheOptions {
+  /** Default `sessionStorage`. */
+  cacheLocation?: CacheLocation;
+  /** Accepted for msal 1.x compatibility; request state never needs cookies here. */
+  storeAuthStateInCookie?: boolean;
+}
+
+/** `system` options. */
+export interface SystemOptions {
+  logger?: LoggerOptions;
+  /** Renew an access token this many seconds before it expires. Default 300. */
+  tokenRenewalOffsetSeconds?: number;
+  /** Hidden-iframe timeout in ms (`monitor_window_timeout`). Default 10000. */
+  loadFrameTimeout?: number;
+  /** Popup timeout in ms (`monitor_window_timeout`). Default 300000. */
+  windowHashTimeout?: number;
+  /** How long a silent request waits for another tab's renewal before going alone, ms. Default 10000. */
+  lockTimeout?: number;
+  /** Router hook for frameworks: navigate without full page reloads. */
+  navigationClient?: NavigationClient;
+  /** Test seams: fetch, clock, timers, random, window. Defaults are the browser's. */
+  ports?: Partial<Ports>;
+}
+
+/** The configuration of a {@link UserAgentApplication}: msal 1.x shape. */
+export interface Configuration {
+  auth: AuthOptions;
+  cache?: CacheOptions;
+  system?: SystemOptions;
+}
+
+/** Configuration after validation, with defaults applied. */
+export interface ResolvedConfiguration {
+  clientId: string;
+  authority: string;
+  protocolMode: ProtocolMode;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  navigateToLoginRequestUrl: boolean;
+  cacheLocation: CacheLocation;
+  tokenRenewalOffsetSeconds: number;
+  loadFrameTimeout: number;
+  windowHashTimeout: number;
+  lockTimeout: number;
+}
+
+/** The msal default authority. */
+export const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com/common';
+
+const MICROSOFT_HOSTS = [
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+];
+
+const CACHE_LOCATIONS: readonly string[] = ['sessionStorage', 'localStorage', 'memory'];
+
+/** True for loopback hosts, where http is allowed (RFC 8252 7.3, RFC 9700 2.6). */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '[::1]' ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
+  );
+}
+
+function fail(code: string, message: string): never {
+  throw new ClientConfigurationError(code, message);
+}
+
+function parseAuthority(raw: unknown): URL {
+  const fix =
+    'Set auth.authority to your provider\'s issuer URL, e.g. "https://login.example.com/realms/app" (http only on localhost/127.0.0.1).';
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    fail(INVALID_AUTHORITY, `auth.authority must be a URL string. ${fix}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    fail(INVALID_AUTHORITY, `auth.authority "${raw}" is not an absolute URL. ${fix}`);
+  }
+  const insecureOk = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+  if (url.protocol !== 'https:' && !insecureOk) {
+    fail(INVALID_AUTHORITY, `auth.authority "${raw}" must use https. ${fix}`);
+  }
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    fail(
+      INVALID_AUTHORITY,
+      `auth.authority "${raw}" must not contain a query, fragment or credentials. ${fix}`,
+    );
+  }
+  return url;
+}
+
+function resolveUri(
+  field: string,
+  raw: unknown,
+  fallback: string,
+  pageOrigin: string | undefined,
+): string {
+  const value = typeof raw === 'function' ? (raw as () => unknown)() : raw;
+  if (value === undefined) return fallback;
+  const fix = `Set ${field} to a URL on this page's origin${pageOrigin === undefined ? '' : ` (${pageOrigin})`} and register it at the provider.`;
+  if (typeof value !== 'string' || value.trim() === '') {
+    fail(INVALID_REDIRECT_URI, `${field} must be a URL string. ${fix}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(value, pageOrigin);
+  } catch {
+    fail(INVALID_REDIRECT_URI, `${field} "${value}" is not a URL. ${fix}`);
+  }
+  if (pageOrigin !== undefined && url.origin !== pageOrigin) {
+    // Responses are accepted only on our own origin (DESIGN security rules; RFC 9700 4.1).
+    fail(INVALID_REDIRECT_URI, `${field} "${value}" is on another origin than the page. ${fix}`);
+  }
+  if (url.hash !== '') {
+    fail(
+      INVALID_REDIRECT_URI,
+      `${field} "${value}" must not contain a fragment (RFC 6749 3.1.2). ${fix}`,
+    );
+  }
+  return url.href;
+}
+
+function nonNegative(field: string, raw: unknown, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) {
+    fail(INVALID_CONFIGURATION, `${field} must be a non-negative number; got ${JSON.stringify(raw) ?? typeof raw}.`);
+  }
+  return raw;
+}
+
+/**
+ * Validates configuration at construction and applies defaults, so a mistake surfaces at once
+ * with the field and the fix, not at the first sign-in.
+ *
+ * @throws ClientConfigurationError `missing_client_id`, `invalid_authority`,
+ *   `invalid_redirect_uri`, `invalid_cache_location`, `invalid_configuration`
+ */
+export function resolveConfiguration(
+  config: Configuration,
+  pageUrl: string | undefined,
+): ResolvedConfiguration {
+  if (
+    typeof config !== 'object' ||
+    config === null ||
+    typeof config.auth !== 'object' ||
+    config.auth === null
+  ) {
+    fail(
+      INVALID_CONFIGURATION,
+      'Pass a configuration object: new UserAgentApplication({ auth: { clientId: "..." } }).',
+    );
+  }
+  const { auth } = config;
+  if (typeof auth.clientId !== 'string' || auth.clientId.trim() === '') {
+    fail(
+      MISSING_CLIENT_ID,
+      'auth.clientId is missing: set it to the application (client) id registered at your provider.',
+    );
+  }
+  const authorityUrl = parseAuthority(auth.authority ?? DEFAULT_AUTHORITY);
+  const authority = authorityUrl.href.replace(/\/+$/, '');
+  const protocolMode: ProtocolMode =
+    auth.protocolMode ?? (MICROSOFT_HOSTS.includes(authorityUrl.hostname) ? 'AAD' : 'OIDC');
+  if (protocolMode !== 'OIDC' && protocolMode !== 'AAD') {
+    fail(INVALID_CONFIGURATION, 'auth.protocolMode must be "OIDC" or "AAD".');
+  }
+
+  const page = pageUrl === undefined ? undefined : new URL(pageUrl);
+  const pageOrigin = page?.origin;
+  const defaultRedirect = page === undefined ? '' : `${page.origin}${page.pathname}`;
+  const redirectUri = resolveUri('auth.redirectUri', auth.redirectUri, defaultRedirect, pageOrigin);
+  if (redirectUri === '') {
+    fail(INVALID_REDIRECT_URI, 'auth.redirectUri is required outside a browser page.');
+  }
+  const postLogoutRedirectUri = resolveUri(
+    'auth.postLogoutRedirectUri',
+    auth.postLogoutRedirectUri,
+    redirectUri,
+    pageOrigin,
+  );
+
+  const cacheLocation = config.cache?.cacheLocation ?? 'sessionStorage';
+  if (!CACHE_LOCATIONS.includes(cacheLocation)) {
+    fail(
+      INVALID_CACHE_LOCATION,
+      `cache.cacheLocation "${String(cacheLocation)}" is not supported: use "sessionStorage", "localStorage" or "memory".`,
+    );
+  }
+  const system = config.system ?? {};
+  return {
+    clientId: auth.clientId,
+    authority,
+    protocolMode,
+    redirectUri,
+    postLogoutRedirectUri,
+    navigateToLoginRequestUrl: auth.navigateToLoginRequestUrl ?? true,
+    cacheLocation,
+    tokenRenewalOffsetSeconds: nonNegative(
+      'system.tokenRenewalOffsetSeconds',
+      system.tokenRenewalOffsetSeconds,
+      300,
+    ),
+    loadFrameTimeout: nonNegative('system.loadFrameTimeout', system.loadFrameTimeout, 10_000),
+    windowHashTimeout: nonNegative('system.windowHashTimeout', system.windowHashTimeout, 300_000),
+    lockTimeout: nonNegative('system.lockTimeout', system.lockTimeout, 10_000),
+  };
+}

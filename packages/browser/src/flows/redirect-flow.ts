@@ -1,0 +1,139 @@
+import { ClientAuthError } from '../errors/auth-error.js';
+import { STATE_MISMATCH } from '../errors/error-codes.js';
+import { completeAuthorizationCallback } from '../interaction/callback-page.js';
+import { readAuthorizationResponseParams } from '../response-params.js';
+import type { AuthenticationParameters, AuthResponse } from '../types.js';
+import { beginAuthorization, finishAuthorization } from './authorize.js';
+import type { FlowContext } from './context.js';
+import { claimInteraction, interactiveExtras } from './interactive.js';
+import type { NormalizedRequest } from './request.js';
+import type { AuthTransaction, TransactionKind } from './transaction.js';
+
+/** `state` of the redirect this tab is waiting for. */
+const PENDING_KEY = 'tessera.v1.redirect.pending';
+/** A response carried from the redirect URI to the start page. */
+const STASH_KEY = 'tessera.v1.redirect.response';
+
+/** Authorization response parameters, removed from the address bar after use. */
+const RESPONSE_PARAMS = [
+  'code',
+  'state',
+  'iss',
+  'session_state',
+  'error',
+  'error_description',
+  'error_uri',
+];
+
+/**
+ * Starts a redirect flow: stores the transaction and leaves the page for the provider.
+ * Resolves only if navigation did not happen (a router hook declined).
+ */
+export async function startRedirectFlow(
+  ctx: FlowContext,
+  ready: Promise<void>,
+  params: AuthenticationParameters,
+  request: NormalizedRequest,
+  kind: TransactionKind,
+): Promise<void> {
+  const release = claimInteraction(ctx);
+  try {
+    await ready;
+    const startPage = params.redirectStartPage ?? ctx.ports.window?.location.href;
+    const { url, transaction } = await beginAuthorization(ctx, request, {
+      kind,
+      interaction: 'redirect',
+      authority: params.authority ?? ctx.config.authority,
+      redirectUri: params.redirectUri ?? ctx.config.redirectUri,
+      startPage,
+      extras: interactiveExtras(params),
+    });
+    await ctx.session.set(PENDING_KEY, transaction.secrets.state);
+    await ctx.navigationClient.navigateExternal(url.href, { noHistory: false });
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+function withoutResponse(url: URL): string {
+  const clean = new URL(url.href);
+  for (const name of RESPONSE_PARAMS) clean.searchParams.delete(name);
+  if (new URLSearchParams(url.hash.slice(1)).has('state')) clean.hash = '';
+  return clean.href;
+}
+
+function samePage(a: string, b: string): boolean {
+  const x = new URL(a);
+  const y = new URL(b);
+  return x.origin === y.origin && x.pathname === y.pathname && x.search === y.search;
+}
+
+/**
+ * Handles a redirect response on page load, once. Returns null when the page carries none, or
+ * when the response was already used (reload, Back, another tab): a replay is a no-op.
+ * Responses are accepted only at the configured redirect URI on this origin, matched by state.
+ */
+export async function handleRedirectResponse(
+  ctx: FlowContext,
+  routerNavigation: boolean,
+): Promise<{ response: AuthResponse; transaction: AuthTransaction } | null> {
+  const win = ctx.ports.window;
+  if (win === undefined) return null;
+
+  const stashed = await ctx.session.get(STASH_KEY);
+  if (stashed !== undefined) {
+    await ctx.session.remove(STASH_KEY);
+    await ctx.session.remove(PENDING_KEY);
+    return finishAuthorization(ctx, new URL(stashed));
+  }
+
+  const current = new URL(win.location.href);
+  const params = readAuthorizationResponseParams(current);
+  const redirect = new URL(ctx.config.redirectUri);
+  if (
+    params === undefined ||
+    current.origin !== redirect.origin ||
+    current.pathname !== redirect.pathname
+  ) {
+    return null;
+  }
+  // The app page loaded inside our popup or hidden iframe: hand the response to the opener.
+  if (completeAuthorizationCallback(win) !== 'none') return null;
+
+  // Remove the code from the address bar and this history entry before anything else.
+  const cleanUrl = withoutResponse(current);
+  win.history.replaceState(win.history.state, '', cleanUrl);
+
+  const state = params.get('state') ?? '';
+  const pending = await ctx.session.get(PENDING_KEY);
+  const transaction = await ctx.transactions.peek(state);
+  if (transaction === undefined || transaction.interaction !== 'redirect') {
+    if (pending === undefined) {
+      ctx.logger.info('Ignored an authorization response that was already used or is not ours.');
+      return null;
+    }
+    await ctx.session.remove(PENDING_KEY);
+    await ctx.transactions.remove(pending);
+    throw new ClientAuthError(
+      STATE_MISMATCH,
+      'The authorization response state does not match the pending request.',
+    );
+  }
+
+  const startPage = transaction.startPage;
+  if (
+    ctx.config.navigateToLoginRequestUrl &&
+    startPage !== undefined &&
+    new URL(startPage).origin === current.origin &&
+    !samePage(startPage, cleanUrl)
+  ) {
+    // Finish on the start page, so the app that receives the callbacks is the one the user left.
+    await ctx.session.set(STASH_KEY, current.href);
+    await ctx.navigationClient.navigateInternal(startPage, { noHistory: true });
+    if (!routerNavigation) return new Promise<never>(() => undefined); // the page is unloading
+    return handleRedirectResponse(ctx, routerNavigation);
+  }
+  await ctx.session.remove(PENDING_KEY);
+  return finishAuthorization(ctx, current);
+}

@@ -1,0 +1,48 @@
+import type { AuthorizationSecrets } from '../protocol/types.js';
+
+/** Which public call started an authorization request. */
+export type TransactionKind = 'login' | 'acquireToken';
+
+/** How the authorization request reaches the provider. */
+export type TransactionInteraction = 'popup' | 'redirect' | 'silent';
+
+/**
+ * State of one authorization request in flight, stored by `state` until its response is
+ * consumed (once). Holds the PKCE verifier and nonce: kept in sessionStorage, never logged.
+ */
+export interface AuthTransaction {
+  kind: TransactionKind;
+  interaction: TransactionInteraction;
+  authority: string;
+  redirectUri: string;
+  secrets: AuthorizationSecrets;
+  /** Scopes sent to the provider (OIDC scopes included). */
+  requestedScopes: string[];
+  resource: string[] | undefined;
+  correlationId: string;
+  /** The app's own `state`, returned as `accountState`. */
+  userState: string;
+  /** Redirect flow: the page to return to. */
+  startPage: string | undefined;
+}
+
+/** Shape check for stored transactions: anything else reads as a miss. */
+export function isAuthTransaction(value: unknown): value is AuthTransaction {
+  if (typeof value !== 'object' || value === null) return false;
+  const t = value as Partial<Record<keyof AuthTransaction, unknown>>;
+  const secrets = t.secrets as Partial<Record<string, unknown>> | undefined;
+  return (
+    (t.kind === 'login' || t.kind === 'acquireToken') &&
+    (t.interaction === 'popup' || t.interaction === 'redirect' || t.interaction === 'silent') &&
+    typeof t.authority === 'string' &&
+    typeof t.redirectUri === 'string' &&
+    typeof secrets === 'object' &&
+    secrets !== null &&
+    typeof secrets.state === 'string' &&
+    typeof secrets.nonce === 'string' &&
+    typeof secrets.codeVerifier === 'string' &&
+    Array.isArray(t.requestedScopes) &&
+    typeof t.correlationId === 'string' &&
+    typeof t.userState === 'string'
+  );
+}

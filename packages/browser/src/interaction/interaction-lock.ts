@@ -1,0 +1,68 @@
+import { BrowserAuthError } from '../errors/auth-error.js';
+import { INTERACTION_IN_PROGRESS } from '../errors/error-codes.js';
+
+/**
+ * Allows one interactive flow (popup or redirect) at a time in this tab. Two at once would
+ * race on the provider's session and on the response, so the second fails fast instead.
+ *
+ * The flag lives in memory only — never in storage: a persisted flag outlives a crashed tab
+ * and blocks the app for good (angular-auth-oidc-client #845). A redirect that leaves the page
+ * clears it by unloading the page.
+ */
+export class InteractionLock {
+  #active = false;
+
+  /** True while an interaction holds the lock. */
+  get inProgress(): boolean {
+    return this.#active;
+  }
+
+  /**
+   * Takes the lock when free. Returns the release function (idempotent: releasing twice never
+   * frees a later holder's lock), or undefined when another interaction holds it.
+   */
+  tryBeginInteraction(): (() => void) | undefined {
+    if (this.#active) return undefined;
+    this.#active = true;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#active = false;
+    };
+  }
+
+  /** Same as {@link InteractionLock.tryBeginInteraction}; the name the flows' guard role uses. */
+  begin(): (() => void) | undefined {
+    return this.tryBeginInteraction();
+  }
+
+  /**
+   * Takes the lock or throws.
+   *
+   * @throws BrowserAuthError `interaction_in_progress` when another interaction holds it.
+   */
+  beginInteraction(): () => void {
+    const release = this.tryBeginInteraction();
+    if (release === undefined) {
+      throw new BrowserAuthError(
+        INTERACTION_IN_PROGRESS,
+        'Another popup or redirect of this app is in progress; wait for it to finish.',
+      );
+    }
+    return release;
+  }
+}
+
+/** Creates an {@link InteractionLock} (one per application instance). */
+export function createInteractionLock(): InteractionLock {
+  return new InteractionLock();
+}
+
+/**
+ * Same as {@link createInteractionLock}, under the name of the role the flows consume
+ * (`InteractionGuard`: `begin()` returning the release function or undefined).
+ */
+export function createInteractionGuard(): InteractionLock {
+  return new InteractionLock();
+}

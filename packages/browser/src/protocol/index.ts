@@ -1,0 +1,2 @@
+export { createProtocolClient } from './protocol-client.js';
+export type * from './types.js';

@@ -1,0 +1,72 @@
+import { buildAuthorizationRequest } from './authorization-request.js';
+import { createDiscovery } from './discovery.js';
+import { buildEndSessionUrl } from './end-session.js';
+import { exchangeAuthorizationCode, refreshTokens } from './token-exchange.js';
+import type {
+  AuthorizationRequest,
+  AuthorizationRequestInput,
+  AuthorizationResponseContext,
+  EndSessionInput,
+  ProtocolClient,
+  ProtocolClientOptions,
+  ProviderInfo,
+  RefreshInput,
+  TokenResult,
+} from './types.js';
+
+/**
+ * Creates the protocol layer for one (authority, client): OAuth 2.0 authorization code with
+ * PKCE, refresh tokens and OpenID Connect, on oauth4webapi. It knows no DOM and no storage;
+ * network and time come from `options.fetch` and `options.clock`. Creating it does no I/O:
+ * discovery runs on first use and is cached.
+ *
+ * Every method throws only Tessera errors (the original error is kept as `cause`) and logs
+ * endpoints and outcomes only, never tokens, codes or verifiers.
+ *
+ * @example
+ * ```ts
+ * const protocol = createProtocolClient({ authority, protocolMode: 'OIDC', clientId, fetch,
+ *   clock: systemClock, logger, allowInsecureRequests: false });
+ * const { url, secrets } = await protocol.createAuthorizationRequest({ redirectUri, scopes });
+ * // ...navigate to url, keep secrets until the response comes back...
+ * const tokens = await protocol.handleAuthorizationResponse(responseUrl, {
+ *   secrets, redirectUri, requestedScopes: scopes });
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749
+ * @see https://www.rfc-editor.org/rfc/rfc7636
+ * @see https://openid.net/specs/openid-connect-core-1_0.html
+ * @see https://www.rfc-editor.org/rfc/rfc9700
+ */
+export function createProtocolClient(options: ProtocolClientOptions): ProtocolClient {
+  const discovery = createDiscovery(options);
+  return {
+    async discover(): Promise<ProviderInfo> {
+      const { info } = await discovery.get();
+      // A copy: callers cannot alter the cached metadata.
+      return {
+        ...info,
+        scopesSupported: info.scopesSupported === undefined ? undefined : [...info.scopesSupported],
+      };
+    },
+    async createAuthorizationRequest(
+      input: AuthorizationRequestInput,
+    ): Promise<AuthorizationRequest> {
+      const { info } = await discovery.get();
+      return buildAuthorizationRequest(info, options.clientId, input, options.logger);
+    },
+    async handleAuthorizationResponse(
+      responseUrl: URL,
+      context: AuthorizationResponseContext,
+    ): Promise<TokenResult> {
+      return exchangeAuthorizationCode(await discovery.get(), options, responseUrl, context);
+    },
+    async refresh(input: RefreshInput): Promise<TokenResult> {
+      return refreshTokens(await discovery.get(), options, input);
+    },
+    async createEndSessionUrl(input: EndSessionInput): Promise<URL | undefined> {
+      const { info } = await discovery.get();
+      return buildEndSessionUrl(info, options.clientId, input);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfiguration, type Configuration } from '../src/config.js';
+import { ClientConfigurationError } from '../src/errors/auth-error.js';
+import * as codes from '../src/errors/error-codes.js';
+
+const PAGE = 'https://app.example.com/start?x=1#frag';
+
+function errorOf(config: unknown, page: string | undefined = PAGE): ClientConfigurationError {
+  try {
+    resolveConfiguration(config as Configuration, page);
+  } catch (error) {
+    if (error instanceof ClientConfigurationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ClientConfigurationError');
+}
+
+describe('resolveConfiguration', () => {
+  it('applies msal-compatible defaults', () => {
+    const config = resolveConfiguration({ auth: { clientId: 'app' } }, PAGE);
+    expect(config.authority).toBe('https://login.microsoftonline.com/common');
+    expect(config.protocolMode).toBe('AAD');
+    expect(config.redirectUri).toBe('https://app.example.com/start');
+    expect(config.postLogoutRedirectUri).toBe(config.redirectUri);
+    expect(config.cacheLocation).toBe('sessionStorage');
+    expect(config.navigateToLoginRequestUrl).toBe(true);
+    expect(config.tokenRenewalOffsetSeconds).toBe(300);
+  });
+
+  it('uses OIDC mode for other providers and trims a trailing slash', () => {
+    const config = resolveConfiguration(
+      { auth: { clientId: 'app', authority: 'https://idp.example.com/realms/x/' } },
+      PAGE,
+    );
+    expect(config.authority).toBe('https://idp.example.com/realms/x');
+    expect(config.protocolMode).toBe('OIDC');
+  });
+
+  it('names the field when clientId is missing', () => {
+    const error = errorOf({ auth: {} });
+    expect(error.errorCode).toBe(codes.MISSING_CLIENT_ID);
+    expect(error.errorMessage).toContain('auth.clientId');
+    expect(error.errorMessage).not.toContain('interaction_required');
+    expect(errorOf({ auth: { clientId: '  ' } }).errorCode).toBe(codes.MISSING_CLIENT_ID);
+  });
+
+  it('rejects a missing configuration object with a fix', () => {
+    expect(errorOf(undefined).errorCode).toBe(codes.INVALID_CONFIGURATION);
+    expect(errorOf({}).errorMessage).toContain('clientId');
+  });
+
+  it('requires https authorities except on loopback', () => {
+    expect(
+      errorOf({ auth: { clientId: 'a', authority: 'http://idp.example.com' } }).errorCode,
+    ).toBe(codes.INVALID_AUTHORITY);
+    expect(errorOf({ auth: { clientId: 'a', authority: 'not a url' } }).errorMessage).toContain(
+      'auth.authority',
+    );
+    expect(
+      errorOf({ auth: { clientId: 'a', authority: 'https://idp.example.com/?q=1' } }).errorCode,
+    ).toBe(codes.INVALID_AUTHORITY);
+    for (const authority of [
+      'http://127.0.0.1:4000',
+      'http://localhost:4000/t',
+      'http://[::1]:9',
+    ]) {
+      expect(resolveConfiguration({ auth: { clientId: 'a', authority } }, PAGE).authority).toBe(
+        authority,
+      );
+    }
+  });
+
+  it('requires redirect URIs on the page origin', () => {
+    const error = errorOf({ auth: { clientId: 'a', redirectUri: 'https://evil.example.net/cb' } });
+    expect(error.errorCode).toBe(codes.INVALID_REDIRECT_URI);
+    expect(error.errorMessage).toContain('auth.redirectUri');
+    expect(error.errorMessage).toContain('https://app.example.com');
+    expect(
+      errorOf({ auth: { clientId: 'a', postLogoutRedirectUri: 'http://app.example.com/' } })
+        .errorCode,
+    ).toBe(codes.INVALID_REDIRECT_URI);
+    expect(errorOf({ auth: { clientId: 'a', redirectUri: '/cb#x' } }).errorCode).toBe(
+      codes.INVALID_REDIRECT_URI,
+    );
+    const ok = resolveConfiguration(
+      { auth: { clientId: 'a', redirectUri: () => '/callback.html' } },
+      PAGE,
+    );
+    expect(ok.redirectUri).toBe('https://app.example.com/callback.html');
+  });
+
+  it('rejects unknown cache locations and negative timeouts', () => {
+    expect(
+      errorOf({ auth: { clientId: 'a' }, cache: { cacheLocation: 'cookies' } }).errorCode,
+    ).toBe(codes.INVALID_CACHE_LOCATION);
+    const error = errorOf({ auth: { clientId: 'a' }, system: { loadFrameTimeout: -1 } });
+    expect(error.errorCode).toBe(codes.INVALID_CONFIGURATION);
+    expect(error.errorMessage).toContain('system.loadFrameTimeout');
+  });
+});

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { ClientAuthError } from '../../src/errors/index.js';
+import { FakeProvider, ISSUER, json, metadataFor, rejectionOf, setup } from './fake-provider.js';
+
+describe('discover', () => {
+  it('reads {authority}/.well-known/openid-configuration and exposes the metadata', async () => {
+    const provider = new FakeProvider();
+    provider.metadata['authorization_response_iss_parameter_supported'] = true;
+    const { client } = setup(provider);
+
+    const info = await client.discover();
+
+    expect(provider.discoveryRequests.map((r) => r.url.href)).toEqual([
+      `${ISSUER}/.well-known/openid-configuration`,
+    ]);
+    expect(info).toEqual({
+      issuer: ISSUER,
+      authorizationEndpoint: `${ISSUER}/protocol/openid-connect/auth`,
+      tokenEndpoint: `${ISSUER}/protocol/openid-connect/token`,
+      endSessionEndpoint: `${ISSUER}/protocol/openid-connect/logout`,
+      issParameterSupported: true,
+      scopesSupported: ['openid', 'profile', 'email', 'offline_access'],
+    });
+  });
+
+  it('is cached: later calls make no request, and callers cannot alter the cache', async () => {
+    const { client, provider } = setup();
+
+    const first = await client.discover();
+    first.scopesSupported?.push('tampered');
+    first.issuer = 'https://evil.example';
+    const second = await client.discover();
+    await client.createEndSessionUrl({});
+
+    expect(provider.discoveryRequests).toHaveLength(1);
+    expect(second.issuer).toBe(ISSUER);
+    expect(second.scopesSupported).not.toContain('tampered');
+  });
+
+  it('makes one request for concurrent callers', async () => {
+    const provider = new FakeProvider();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    provider.discovery = async () => {
+      await gate;
+      return json(provider.metadata);
+    };
+    const { client } = setup(provider);
+
+    const all = Promise.all([
+      client.discover(),
+      client.discover(),
+      client.createAuthorizationRequest({ redirectUri: 'https://app/cb', scopes: ['openid'] }),
+    ]);
+    release();
+    const [a, b] = await all;
+
+    expect(provider.discoveryRequests).toHaveLength(1);
+    expect(a.issuer).toBe(ISSUER);
+    expect(b.issuer).toBe(ISSUER);
+  });
+
+  it('does not cache a failure: the next call asks again', async () => {
+    const provider = new FakeProvider();
+    let calls = 0;
+    provider.discovery = () =>
+      ++calls === 1 ? new Response('down', { status: 503 }) : json(provider.metadata);
+    const { client } = setup(provider);
+
+    const error = await rejectionOf(client.discover());
+    const info = await client.discover();
+
+    expect(error).toBeInstanceOf(ClientAuthError);
+    expect((error as ClientAuthError).errorCode).toBe('discovery_failed');
+    expect((error as ClientAuthError).cause).toBeDefined();
+    expect(info.issuer).toBe(ISSUER);
+    expect(provider.discoveryRequests).toHaveLength(2);
+  });
+
+  it('shares a failure among concurrent callers, then retries', async () => {
+    const provider = new FakeProvider();
+    provider.discovery = () => new Response('nope', { status: 500 });
+    const { client } = setup(provider);
+
+    const results = await Promise.allSettled([client.discover(), client.discover()]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(provider.discoveryRequests).toHaveLength(1);
+
+    provider.discovery = () => json(provider.metadata);
+    await expect(client.discover()).resolves.toMatchObject({ issuer: ISSUER });
+    expect(provider.discoveryRequests).toHaveLength(2);
+  });
+
+  it('rejects a document announcing another issuer', async () => {
+    const provider = new FakeProvider(ISSUER, metadataFor('https://evil.example.com/realms/demo'));
+    const { client } = setup(provider);
+
+    const error = await rejectionOf(client.discover());
+
+    expect(error).toBeInstanceOf(ClientAuthError);
+    expect((error as ClientAuthError).errorCode).toBe('discovery_failed');
+  });
+
+  it('rejects an issuer template in OIDC mode', async () => {
+    const provider = new FakeProvider(
+      ISSUER,
+      metadataFor('https://idp.example.com/{tenantid}/v2.0', ISSUER),
+    );
+    const { client } = setup(provider);
+
+    expect(await rejectionOf(client.discover())).toMatchObject({ errorCode: 'discovery_failed' });
+  });
+
+  it('tolerates a trailing slash difference between authority and issuer', async () => {
+    const provider = new FakeProvider(ISSUER, metadataFor(`${ISSUER}/`, ISSUER));
+    const { client } = setup(provider);
+
+    const info = await client.discover();
+
+    // The provider's own spelling is kept: ID tokens carry exactly that `iss`.
+    expect(info.issuer).toBe(`${ISSUER}/`);
+    expect(provider.discoveryRequests[0]?.url.href).toBe(
+      `${ISSUER}/.well-known/openid-configuration`,
+    );
+  });
+
+  it('accepts an authority configured with a trailing slash', async () => {
+    const { client, provider } = setup(new FakeProvider(), { authority: `${ISSUER}/` });
+
+    await expect(client.discover()).resolves.toMatchObject({ issuer: ISSUER });
+    expect(provider.discoveryRequests[0]?.url.href).toBe(
+      `${ISSUER}/.well-known/openid-configuration`,
+    );
+  });
+
+  it('rejects a document that is not JSON', async () => {
+    const provider = new FakeProvider();
+    provider.discovery = () =>
+      new Response('<html>', { status: 200, headers: { 'content-type': 'text/html' } });
+    const { client } = setup(provider);
+
+    expect(await rejectionOf(client.discover())).toMatchObject({ errorCode: 'discovery_failed' });
+  });
+
+  it('rejects a document without a token endpoint', async () => {
+    const provider = new FakeProvider();
+    delete provider.metadata['token_endpoint'];
+    const { client } = setup(provider);
+
+    expect(await rejectionOf(client.discover())).toMatchObject({ errorCode: 'discovery_failed' });
+  });
+
+  it('rejects an http endpoint in the metadata of an https provider', async () => {
+    const provider = new FakeProvider();
+    provider.metadata['token_endpoint'] = 'http://idp.example.com/token';
+    const { client } = setup(provider);
+
+    expect(await rejectionOf(client.discover())).toMatchObject({ errorCode: 'discovery_failed' });
+  });
+
+  it('refuses an http authority unless insecure requests are allowed', async () => {
+    const issuer = 'http://127.0.0.1:4000/idp';
+    const refused = setup(new FakeProvider(issuer), { authority: issuer });
+    const allowed = setup(new FakeProvider(issuer), {
+      authority: issuer,
+      allowInsecureRequests: true,
+    });
+
+    expect(await rejectionOf(refused.client.discover())).toMatchObject({
+      errorCode: 'discovery_failed',
+    });
+    expect(refused.provider.requests).toHaveLength(0);
+    await expect(allowed.client.discover()).resolves.toMatchObject({ issuer });
+  });
+
+  it('maps an unreachable provider to network_error and logs the failure', async () => {
+    const provider = new FakeProvider();
+    provider.discovery = () => {
+      throw new TypeError('fetch failed');
+    };
+    const { client, lines } = setup(provider);
+
+    const error = await rejectionOf(client.discover());
+
+    expect(error).toBeInstanceOf(ClientAuthError);
+    expect((error as ClientAuthError).errorCode).toBe('network_error');
+    expect((error as ClientAuthError).cause).toBeInstanceOf(TypeError);
+    expect(lines.some(([level, line]) => level === 1 && line.includes('network_error'))).toBe(true);
+  });
+});
