@@ -60,6 +60,11 @@ export interface LaunchChromiumOptions {
   executablePath?: string;
   /** Extra switches appended after `CHROMIUM_ARGS`. */
   extraArgs?: readonly string[];
+  /**
+   * Keep Chromium's popup blocker on. playwright turns it off by default; tests of the blocked
+   * popup path need the real one.
+   */
+  popupBlocker?: boolean;
 }
 
 /**
@@ -74,6 +79,7 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
     executablePath,
     headless: true,
     args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
+    ...(options.popupBlocker === true && { ignoreDefaultArgs: ['--disable-popup-blocking'] }),
     timeout: 30_000,
   });
 }

@@ -10,6 +10,7 @@ import type { DevIdp, DevIdpOptions } from '@tessera/dev-idp';
 import { startRecordingApi } from './api-server.js';
 import type { RecordingApi, RecordingApiOptions } from './api-server.js';
 import { launchChromium } from './chromium.js';
+import type { LaunchChromiumOptions } from './chromium.js';
 import { REPO_ROOT } from './http.js';
 import { PAGE_ENV_GLOBAL } from './page-env.js';
 import type { PageEnv } from './page-env.js';
@@ -47,6 +48,8 @@ export interface EnvOptions {
   timeout?: number;
   /** Options for the browser context (viewport, storage state, ...). */
   context?: BrowserContextOptions;
+  /** Options for launching Chromium (e.g. keep the popup blocker on). */
+  launch?: LaunchChromiumOptions;
 }
 
 export interface Env {
@@ -177,7 +180,7 @@ export async function startEnv(options: EnvOptions = {}): Promise<Env> {
       cleanups.push(() => started.close());
     }
 
-    const browser = await launchChromium();
+    const browser = await launchChromium(options.launch);
     cleanups.push(() => browser.close());
     const context = await browser.newContext(options.context);
     cleanups.push(() => context.close());

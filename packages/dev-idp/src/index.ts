@@ -1,0 +1,15 @@
+// @tessera/dev-idp: a local OpenID Connect provider (oidc-provider) for developing and testing
+// single-page applications offline.
+
+export { startDevIdp } from './server.js';
+export { DevIdpConfigError } from './errors.js';
+export type {
+  DevIdp,
+  DevIdpAutoLogin,
+  DevIdpClient,
+  DevIdpOptions,
+  DevIdpResource,
+  DevIdpStats,
+  DevIdpTtl,
+  DevIdpUser,
+} from './types.js';
