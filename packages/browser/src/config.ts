@@ -167,7 +167,10 @@ function resolveUri(
 function nonNegative(field: string, raw: unknown, fallback: number): number {
   if (raw === undefined) return fallback;
   if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) {
-    fail(INVALID_CONFIGURATION, `${field} must be a non-negative number; got ${JSON.stringify(raw) ?? typeof raw}.`);
+    fail(
+      INVALID_CONFIGURATION,
+      `${field} must be a non-negative number; got ${JSON.stringify(raw) ?? typeof raw}.`,
+    );
   }
   return raw;
 }

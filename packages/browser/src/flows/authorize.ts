@@ -47,7 +47,7 @@ export async function beginAuthorization(
     authority: options.authority,
     redirectUri: options.redirectUri,
     secrets,
-    requestedScopes: request.scopes.length > 0 ? request.scopes : request.requestScopes,
+    requestedScopes: request.requestScopes,
     resource: request.resource,
     correlationId: request.correlationId,
     userState: request.userState,

@@ -22,6 +22,13 @@ import type { NavigateOptions, PopupHandle, PopupOptions, ReturnNavigateOptions 
 export const DEFAULT_POPUP_WIDTH = 483;
 /** Default popup height in CSS pixels. */
 export const DEFAULT_POPUP_HEIGHT = 600;
+/**
+ * How long the opener must see the popup on the provider page before trusting that it is still
+ * attached (not severed by Cross-Origin-Opener-Policy, which Chromium applies a moment after the
+ * page shows as cross-origin).
+ */
+export const DEFAULT_ATTACH_CONFIRM_MS = 1000;
+
 /** How often `popup.closed` is read. */
 export const DEFAULT_POLL_INTERVAL_MS = 100;
 /**
@@ -39,6 +46,11 @@ const MARKER_SLACK_MS = 10 * 60_000;
 export interface OpenPopupOptions extends PopupOptions {
   timers: Timers;
   logger: Logger;
+  /**
+   * How long the popup must be seen open on a navigated (provider) page before a later
+   * `closed` counts as the user closing it; default {@link DEFAULT_ATTACH_CONFIRM_MS}.
+   */
+  attachConfirmMs?: number | undefined;
   /** How often `popup.closed` is read; default {@link DEFAULT_POLL_INTERVAL_MS}. */
   pollIntervalMs?: number | undefined;
   /** Grace after a confirmed close; default {@link DEFAULT_CLOSED_GRACE_MS}. */
@@ -183,11 +195,20 @@ class PopupNavigator implements PopupHandle {
         }, options.timeoutMs);
         m.defer(() => timers.clearTimeout(deadline));
 
+        // Chromium shows a popup as open and cross-origin for a moment before COOP severs it,
+        // so "attached" needs the provider page to be seen for a sustained stretch.
+        const interval = this.#options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+        const confirmPolls = Math.max(
+          1,
+          Math.ceil((this.#options.attachConfirmMs ?? DEFAULT_ATTACH_CONFIRM_MS) / interval),
+        );
+        let navigatedPolls = 0;
         let attached = false;
         const poll = timers.setInterval(() => {
           if (m.settled) return;
           if (!isClosed(popup)) {
-            if (!attached && showsNavigatedPage(popup)) attached = true;
+            navigatedPolls = showsNavigatedPage(popup) ? navigatedPolls + 1 : 0;
+            if (navigatedPolls >= confirmPolls) attached = true;
             return;
           }
           // `closed` never turns false again: stop polling and decide how long to wait.
@@ -210,7 +231,7 @@ class PopupNavigator implements PopupHandle {
               'Cross-Origin-Opener-Policy may have severed it. Waiting for the response on BroadcastChannel.',
           );
           if (this.#options.severedGraceMs !== undefined) cancelAfter(this.#options.severedGraceMs);
-        }, this.#options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+        }, interval);
         m.defer(() => timers.clearInterval(poll));
       },
       () => this.close(),

@@ -129,7 +129,7 @@ describe('PopupHandle.navigate', () => {
     const { result } = navigate(handle);
 
     popup.crossOrigin = true; // provider page loaded, opener still attached
-    timers.advance(100);
+    timers.advance(1000); // seen there for the confirmation stretch
     popup.closed = true; // the user closes it
     timers.advance(100); // poll notices
     timers.advance(399);
@@ -140,8 +140,20 @@ describe('PopupHandle.navigate', () => {
     await tick();
     expect(result.state).toBe('rejected');
     expect(codeOf(result.error)).toBe(USER_CANCELLED);
-    expect(timers.now).toBeLessThan(1_000); // far from the 60 s timeout
+    expect(timers.now).toBeLessThan(2_000); // far from the 60 s timeout
     expect(timers.pending).toBe(0);
+  });
+
+  it('a brief cross-origin blip before closed (Chromium applying COOP) is not a user close', async () => {
+    const { popup, timers, handle } = setup();
+    const { result } = navigate(handle);
+    popup.crossOrigin = true; // Chromium shows the COOP page as cross-origin for a moment ...
+    timers.advance(100);
+    popup.closed = true; // ... then the opener reads the severed popup as closed
+    timers.advance(100);
+    timers.advance(5_000);
+    await tick();
+    expect(result.state).toBe('pending'); // still waiting for the BroadcastChannel response
   });
 
   it('a response that arrives during the grace still wins', async () => {

@@ -1,0 +1,23 @@
+import type {
+  UserAgentApplication,
+  AuthenticationParameters,
+} from '../../packages/browser/src/index.js';
+import type { Outcome } from '../pages/core/app.js';
+
+declare global {
+  interface Window {
+    t: {
+      app: UserAgentApplication;
+      events: { type: string; errorCode: string | undefined }[];
+      redirectResults: Outcome[];
+      lateRedirectResults: Outcome[];
+      last: Outcome | undefined;
+      seedSilent: Outcome | undefined;
+      silent(request?: AuthenticationParameters): Promise<Outcome>;
+      popupNow(request?: AuthenticationParameters): Promise<Outcome>;
+      account(): string | null;
+      fetchWithToken(url: string): Promise<{ status: number; error?: string }>;
+      cacheKeys(): string[];
+    };
+  }
+}

@@ -1,0 +1,358 @@
+// The one-command demo, end to end: the README's `npm start` (on free ports through its flags),
+// real Chromium on the printed URL, sign-in through the dev IdP's login form, a token by the
+// seed's silent → popup pattern, the API's answer rendered, sign-out; screenshots of the
+// signed-in page at desktop and phone width go to e2e/artifacts/demo-*.png.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { Server } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { launchChromium } from './harness/chromium.js';
+import { consent, fillLogin } from './harness/fixtures.js';
+import { REPO_ROOT } from './harness/http.js';
+
+const ARTIFACTS = join(REPO_ROOT, 'e2e', 'artifacts');
+const HOST = '127.0.0.1';
+/** `npm start` runs `tsc -b` and maybe `vite build` before it is ready. */
+const READY_TIMEOUT_MS = 150_000;
+
+interface StartRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /**
+   * Resolves when the process has exited and every holder of its output pipes (npm's children
+   * too) has closed them: the exit code, or the signal that ended it.
+   */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the first stdout line matching `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** SIGINT to the whole process group (npm, sh, node), as Ctrl-C in a terminal does. */
+  interrupt(): void;
+  /** Kills what is left of the process group. */
+  kill(): void;
+}
+
+/** The environment without TESSERA_* settings, so the dev IdP mode runs whatever the shell has. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('TESSERA_')),
+  );
+}
+
+/** Runs `npm start -- <args>` in its own process group. */
+function npmStart(args: readonly string[], command = 'npm'): StartRun {
+  const argv = command === 'npm' ? ['start', '--', ...args] : ['scripts/start.mjs', ...args];
+  const child = spawn(command, argv, {
+    cwd: REPO_ROOT,
+    env: cleanEnv(),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const waiters: (() => void)[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    for (const wake of waiters) wake();
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
+  child.on('exit', () => {
+    for (const wake of waiters) wake();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor(pattern, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms\n${out}\n${err}`));
+        }, timeoutMs);
+        const check = (): void => {
+          const match = pattern.exec(out);
+          if (match !== null) {
+            clearTimeout(timer);
+            resolve(match);
+          } else if (child.exitCode !== null) {
+            clearTimeout(timer);
+            reject(
+              new Error(
+                `npm start exited (${child.exitCode}) before ${String(pattern)}\n${out}\n${err}`,
+              ),
+            );
+          }
+        };
+        waiters.push(check);
+        check();
+      });
+    },
+    interrupt: () => signalGroup('SIGINT'),
+    kill: () => signalGroup('SIGKILL'),
+  };
+}
+
+/** A port that is free now (bound and released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+/** True when nothing listens on the port any more. */
+async function isFree(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, HOST, () => server.close(() => resolve(true)));
+  });
+}
+
+async function occupy(port: number): Promise<Server> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(port, HOST, resolve));
+  return server;
+}
+
+/** stderr without npm's own configuration warnings. */
+function ownStderrLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm warn'));
+}
+
+/** Moves keyboard focus with Tab until `selector` has it; proves it is reachable by keyboard. */
+async function tabTo(page: Page, selector: string, maxPresses = 40): Promise<void> {
+  for (let i = 0; i < maxPresses; i += 1) {
+    if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${selector} was not reached with ${maxPresses} Tab presses`);
+}
+
+async function saveFailure(run: StartRun, browser: Browser | undefined): Promise<void> {
+  const dir = join(ARTIFACTS, 'demo');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'npm-start.log'), `${run.stdout()}\n--- stderr ---\n${run.stderr()}`);
+  const pages = browser?.contexts().flatMap((c) => c.pages()) ?? [];
+  for (const [i, page] of pages.entries()) {
+    await page
+      .screenshot({ path: join(dir, `failure-${i}.png`), fullPage: true, timeout: 5_000 })
+      .catch(() => undefined);
+  }
+}
+
+describe('npm start (the demo)', () => {
+  it('serves the demo: sign in, token by silent → popup, API answer, sign out, Ctrl-C', async () => {
+    const [idpPort = 0, apiPort = 0, appPort = 0] = await distinctFreePorts(3);
+    const spawnedAt = performance.now();
+    const run = npmStart([
+      '--idp-port',
+      String(idpPort),
+      '--api-port',
+      String(apiPort),
+      '--app-port',
+      String(appPort),
+    ]);
+    let browser: Browser | undefined;
+    try {
+      const [, url = ''] = await run.waitFor(/^Ready: (\S+)$/m, READY_TIMEOUT_MS);
+      const readyMs = Math.round(performance.now() - spawnedAt);
+      const build = /SPA (up to date|built in [\d.]+ s)/.exec(run.stdout())?.[1] ?? '?';
+      console.info(`[demo] Ready after ${readyMs} ms (npm start incl. tsc -b; SPA ${build})`);
+
+      const appUrl = `http://${HOST}:${appPort}/`;
+      expect(url).toBe(appUrl);
+      expect(run.stdout()).toContain(`Open ${appUrl} in your browser`);
+      expect(run.stdout()).toContain('alice / alice-password');
+      expect(run.stdout()).toContain('bob / bob-password');
+
+      browser = await launchChromium();
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      context.setDefaultTimeout(20_000);
+      const page = await context.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(url);
+      await page.locator('body[data-ready=true]').waitFor();
+      await expect.poll(() => page.locator('#session-status').textContent()).toBe('Signed out');
+      expect(await page.locator('#test-users').textContent()).toContain('alice / alice-password');
+
+      // Headings in order (h1, then h2s, h3s below them) and every button named.
+      const levels = await page.$$eval('h1, h2, h3, h4', (hs) =>
+        hs.map((h) => Number(h.tagName[1])),
+      );
+      expect(levels[0]).toBe(1);
+      for (const [i, level] of levels.entries()) {
+        if (i > 0) expect(level).toBeLessThanOrEqual((levels[i - 1] ?? 1) + 1);
+      }
+      const unnamed = await page.$$eval(
+        'button',
+        (bs) => bs.filter((b) => b.textContent?.trim() === '').length,
+      );
+      expect(unnamed).toBe(0);
+
+      // Sign in by popup, keyboard only: Tab to the button, Enter.
+      await tabTo(page, '#sign-in-popup');
+      const loginPopup = page.waitForEvent('popup');
+      await page.keyboard.press('Enter');
+      const popup = await loginPopup;
+      await fillLogin(popup, 'alice', 'alice-password');
+      await consent(popup, 'all');
+      await expect
+        .poll(() => page.locator('#session-status').textContent())
+        .toBe('Signed in as Alice Example');
+      await expect.poll(() => page.locator('#account').textContent()).toContain('alice');
+      // Focus did not fall to <body> when the sign-in button was disabled.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('token-popup');
+
+      // The seed's pattern: acquireTokenSilent first. The sign-in consented to the API scopes
+      // (and the provider's code exchange already returned a token for them), so the silent
+      // leg answers from the cache and no window opens.
+      let popups = 0;
+      page.on('popup', () => (popups += 1));
+      await page.keyboard.press('Enter');
+      const tokens = page.locator('#tokens');
+      await expect.poll(() => tokens.textContent()).toContain('api://demo/write');
+      expect(await tokens.textContent()).toMatch(/\d+:\d\d left/);
+      const log = page.locator('#log');
+      await expect
+        .poll(() => log.locator('li').first().textContent())
+        .toMatch(/acquireTokenSuccess\s*silent\s*from the cache/);
+      expect(popups).toBe(0);
+      await expect.poll(() => page.locator('#at-claims').textContent()).toContain('api://demo');
+
+      // The API, through createAuthFetch: the answer rendered as fields.
+      await page.locator('#call-profile').click();
+      const answers = page.locator('#answers');
+      await expect.poll(() => answers.textContent()).toContain('GET /profile');
+      const profile = answers.locator('.answer').first();
+      expect(await profile.locator('.status').textContent()).toMatch(/^200 OK/);
+      expect(await profile.locator('dl').textContent()).toContain('alice');
+      expect(await profile.locator('dl').textContent()).toContain('api://demo/read');
+
+      await page.locator('#note-text').fill('Written by the e2e test');
+      await page.locator('#add-note').click();
+      await expect
+        .poll(() => answers.locator('.answer').first().textContent())
+        .toContain('POST /notes');
+      const note = answers.locator('.answer').first();
+      expect(await note.locator('.status').textContent()).toMatch(/^201 Created/);
+      expect(await note.textContent()).toContain('Written by the e2e test');
+      await expect.poll(() => page.locator('#error').isHidden()).toBe(true);
+
+      // Screenshots of the signed-in page: desktop, then phone width (no sideways scrolling).
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.screenshot({ path: join(ARTIFACTS, 'demo-desktop.png'), fullPage: true });
+      await page.setViewportSize({ width: 375, height: 812 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        375,
+      );
+      await page.screenshot({ path: join(ARTIFACTS, 'demo-phone.png'), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'demo-phone-top.png') });
+      await page.setViewportSize({ width: 1280, height: 900 });
+
+      // Sign out (redirect to the provider's end-session endpoint and back).
+      const toProvider = page.waitForRequest(
+        (r) => r.isNavigationRequest() && r.url().startsWith(`http://${HOST}:${idpPort}/`),
+      );
+      await page.locator('#sign-out').click();
+      await toProvider;
+      await page.waitForURL(appUrl);
+      await page.locator('body[data-ready=true]').waitFor();
+      await expect.poll(() => page.locator('#session-status').textContent()).toBe('Signed out');
+      expect(await page.locator('#account').textContent()).toContain('Not signed in.');
+      expect(await page.locator('#tokens').textContent()).toContain('No token yet.');
+      expect(await page.locator('#sign-in-popup').isEnabled()).toBe(true);
+      expect(await page.locator('#call-profile').isDisabled()).toBe(true);
+      expect(pageErrors).toEqual([]);
+
+      await browser.close();
+      browser = undefined;
+
+      // Ctrl-C stops all three servers.
+      // npm itself ends by the SIGINT it got, as in a terminal; the demo exits 0 after "Stopped.".
+      run.interrupt();
+      const end = await run.exited;
+      expect(end.code === 0 || end.signal === 'SIGINT').toBe(true);
+      expect(run.stdout()).toContain('Stopped.');
+      for (const port of [idpPort, apiPort, appPort]) expect(await isFree(port)).toBe(true);
+    } catch (error) {
+      await saveFailure(run, browser);
+      throw error;
+    } finally {
+      await browser?.close().catch(() => undefined);
+      run.kill();
+    }
+  }, 240_000);
+
+  it('reports a busy port on one stderr line naming the flag, exit 2, nothing left running', async () => {
+    const [idpPort = 0, apiPort = 0, appPort = 0] = await distinctFreePorts(3);
+    const blocker = await occupy(idpPort);
+    const run = npmStart([
+      '--idp-port',
+      String(idpPort),
+      '--api-port',
+      String(apiPort),
+      '--app-port',
+      String(appPort),
+    ]);
+    try {
+      expect((await run.exited).code).toBe(2);
+      const lines = ownStderrLines(run.stderr());
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`Port ${idpPort} on ${HOST} is already in use`);
+      expect(lines[0]).toContain('--idp-port');
+      expect(run.stdout()).not.toContain('Ready:');
+      expect(await isFree(apiPort)).toBe(true);
+      expect(await isFree(appPort)).toBe(true);
+    } finally {
+      run.kill();
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  }, 120_000);
+
+  it('documents its flags and environment variables in --help', async () => {
+    const run = npmStart(['--help'], 'node');
+    expect((await run.exited).code).toBe(0);
+    for (const word of [
+      '--idp-port',
+      '--api-port',
+      '--app-port',
+      '--host',
+      '--config',
+      'TESSERA_IDP_PORT',
+      'TESSERA_AUTHORITY',
+      'TESSERA_CLIENT_ID',
+      'TESSERA_SCOPES',
+      'TESSERA_API_URL',
+    ]) {
+      expect(run.stdout()).toContain(word);
+    }
+  });
+});
