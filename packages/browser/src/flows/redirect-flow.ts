@@ -125,6 +125,14 @@ export async function handleRedirectResponse(
   if (
     ctx.config.navigateToLoginRequestUrl &&
     startPage !== undefined &&
+    samePage(startPage, cleanUrl) &&
+    new URL(startPage).hash !== new URL(cleanUrl).hash
+  ) {
+    // Hash routing: the start route lives in the fragment; restore it without a reload.
+    win.history.replaceState(win.history.state, '', startPage);
+  } else if (
+    ctx.config.navigateToLoginRequestUrl &&
+    startPage !== undefined &&
     new URL(startPage).origin === current.origin &&
     !samePage(startPage, cleanUrl)
   ) {

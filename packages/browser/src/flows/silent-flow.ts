@@ -74,6 +74,15 @@ async function viaRefreshToken(
       userState: request.userState,
     });
   } catch (error) {
+    // The grant does not cover these scopes (RFC 6749 6: a refresh may not widen scope): the
+    // refresh token stays good for the scopes it has, and the iframe may still get consent.
+    if (error instanceof ServerError && error.error === 'invalid_scope') {
+      ctx.logger.info(
+        'The refresh token does not cover the scopes; trying the hidden iframe.',
+        request.correlationId,
+      );
+      return undefined;
+    }
     const rejected =
       (error instanceof ServerError && error.error === 'invalid_grant') ||
       isInteractionRequiredAuthError(error);
