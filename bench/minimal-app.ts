@@ -1,7 +1,9 @@
 // The smallest app that uses the seed's pattern: silent first, popup on interaction_required.
 import { UserAgentApplication } from '@tessera/browser';
 
-const app = new UserAgentApplication({ auth: { clientId: 'bench', authority: 'https://idp.example.com' } });
+const app = new UserAgentApplication({
+  auth: { clientId: 'bench', authority: 'https://idp.example.com' },
+});
 const request = { scopes: ['api://bench/read'] };
 
 document.querySelector('button')?.addEventListener('click', () => {
