@@ -1,6 +1,7 @@
 // Median time of a cached acquireTokenSilent call in Chromium, over 1,000 calls.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { it } from 'vitest';
+import type {} from '../e2e/core/globals.js';
 import { openApp, startCoreEnv } from '../e2e/core/support.js';
 
 it('cached acquireTokenSilent', async () => {
