@@ -1,0 +1,56 @@
+import { Component, DestroyRef, inject, signal } from '@angular/core';
+import { RouterLink, RouterOutlet } from '@angular/router';
+import { BroadcastService, MsalService } from '@tessera/angular';
+import { EventLog, summarize } from '../shared/event-log';
+
+/** The shell: sign-in state, sign in by redirect, navigation, and the log. */
+@Component({
+  selector: 'app-root',
+  imports: [RouterLink, RouterOutlet],
+  template: `
+    <nav>
+      <a routerLink="/" id="nav-home">Home</a>
+      <a routerLink="/other" id="nav-other">Other</a>
+      <a routerLink="/guarded" id="nav-guarded">Guarded</a>
+    </nav>
+    <p id="status" [attr.data-state]="account() ? 'signed-in' : 'signed-out'">
+      {{ account() ? 'Signed in as ' + account()?.username : 'Signed out' }}
+    </p>
+    <button id="sign-in" (click)="signIn()">Sign in (redirect)</button>
+    <button id="sign-out" (click)="signOut()">Sign out</button>
+    <router-outlet />
+    <h2>Log</h2>
+    <ul id="log">
+      @for (entry of log.entries(); track $index) {
+        <li>{{ entry.source }} {{ entry.event }} {{ entry.detail }}</li>
+      }
+    </ul>
+  `,
+})
+export class AppComponent {
+  readonly log = inject(EventLog);
+  readonly #msal = inject(MsalService);
+  readonly account = signal(this.#msal.getAccount());
+
+  constructor() {
+    const broadcast = inject(BroadcastService);
+    const all = broadcast.getMSALItem().subscribe(() => this.account.set(this.#msal.getAccount()));
+    const failures = broadcast.subscribe('msal:acquireTokenFailure', (payload) =>
+      this.log.add('shell', 'msal:acquireTokenFailure', summarize(payload)),
+    );
+    inject(DestroyRef).onDestroy(() => {
+      all.unsubscribe();
+      failures.unsubscribe();
+    });
+  }
+
+  signIn(): void {
+    this.#msal.loginRedirect().catch((error: unknown) => {
+      this.log.add('shell', 'loginRedirect', `error ${summarize(error)}`);
+    });
+  }
+
+  signOut(): void {
+    void this.#msal.logout();
+  }
+}
