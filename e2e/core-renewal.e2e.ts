@@ -132,4 +132,39 @@ describe('core: renewal', () => {
     expect(env.idp.stats().tokenRequests).toBe(1);
     expect(env.idp.stats().authorizationRequests).toBe(0);
   });
+
+  it('cross-site (localhost app, 127.0.0.1 IdP): refresh tokens renew, and the iframe path ends cleanly', async () => {
+    const withRefresh = await startCoreEnv({
+      idp: shortLivedIdp(true),
+      tessera: { tokenRenewalOffsetSeconds: 0 },
+      appHost: 'localhost',
+    });
+    expect(new URL(withRefresh.app.url).hostname).toBe('localhost');
+    await openApp(withRefresh);
+    expect((await withRefresh.page.evaluate(() => window.t.popupNow())).error).toBeUndefined();
+    await pastExpiry();
+    const renewed = await withRefresh.page.evaluate(() => window.t.silent());
+    expect(renewed.error).toBeUndefined();
+    expect(renewed.response?.fromCache).toBe(false);
+    await withRefresh.close();
+
+    const iframeOnly = await startCoreEnv({
+      idp: shortLivedIdp(false),
+      tessera: { tokenRenewalOffsetSeconds: 0 },
+      appHost: 'localhost',
+    });
+    await openApp(iframeOnly);
+    expect((await iframeOnly.page.evaluate(() => window.t.popupNow())).error).toBeUndefined();
+    await pastExpiry();
+    const viaIframe = await iframeOnly.page.evaluate(() => window.t.silent());
+    // Whether the browser sends the provider's cookies to a cross-site frame is its policy; either
+    // way the result is a token or a clean interaction_required, never a timeout.
+    if (viaIframe.ok) {
+      expect(viaIframe.response?.fromCache).toBe(false);
+    } else {
+      expect(viaIframe.error?.name).toBe('InteractionRequiredAuthError');
+      expect(viaIframe.error?.seedCheck).toBe(true);
+    }
+    expect(await iframeOnly.page.locator('iframe').count()).toBe(0);
+  });
 });

@@ -12,6 +12,7 @@ export interface CoreEnvOptions {
   tessera?: Record<string, unknown>;
   api?: boolean;
   launch?: EnvOptions['launch'];
+  appHost?: string;
 }
 
 /** The core test page on one port, the real dev IdP on another. */
@@ -23,6 +24,7 @@ export function startCoreEnv(options: CoreEnvOptions = {}): Promise<Env> {
     pageEnv: { tessera: options.tessera ?? {} },
     ...(options.api !== undefined && { api: options.api }),
     ...(options.launch !== undefined && { launch: options.launch }),
+    ...(options.appHost !== undefined && { appHost: options.appHost }),
   });
 }
 
