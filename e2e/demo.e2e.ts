@@ -4,11 +4,13 @@
 // signed-in page at desktop and phone width go to e2e/artifacts/demo-*.png.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { startDevIdp } from '@tessera/dev-idp';
 import { describe, expect, it } from 'vitest';
 import { launchChromium } from './harness/chromium.js';
 import { consent, fillLogin } from './harness/fixtures.js';
@@ -43,12 +45,16 @@ function cleanEnv(): NodeJS.ProcessEnv {
   );
 }
 
-/** Runs `npm start -- <args>` in its own process group. */
-function npmStart(args: readonly string[], command = 'npm'): StartRun {
+/** Runs `npm start -- <args>` (or `node scripts/start.mjs <args>`) in its own process group. */
+function npmStart(
+  args: readonly string[],
+  command: 'npm' | 'node' = 'npm',
+  env: NodeJS.ProcessEnv = {},
+): StartRun {
   const argv = command === 'npm' ? ['start', '--', ...args] : ['scripts/start.mjs', ...args];
   const child = spawn(command, argv, {
     cwd: REPO_ROOT,
-    env: cleanEnv(),
+    env: { ...cleanEnv(), ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -167,7 +173,7 @@ async function saveFailure(run: StartRun, browser: Browser | undefined): Promise
 }
 
 describe('npm start (the demo)', () => {
-  it('serves the demo: sign in, token by silent → popup, API answer, sign out, Ctrl-C', async () => {
+  it('serves the demo: sign in, token, API answer, sign out, popup fallback, Ctrl-C', async () => {
     const [idpPort = 0, apiPort = 0, appPort = 0] = await distinctFreePorts(3);
     const spawnedAt = performance.now();
     const run = npmStart([
@@ -291,6 +297,24 @@ describe('npm start (the demo)', () => {
       expect(await page.locator('#sign-in-popup').isEnabled()).toBe(true);
       expect(await page.locator('#call-profile').isDisabled()).toBe(true);
       expect(pageErrors).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, 'demo-signed-out.png'), fullPage: true });
+
+      // Signed out, "Get token (silent → popup)" follows the seed's pattern to the end: the
+      // silent request fails with no_account (interaction required), acquireTokenPopup signs in.
+      const fallbackPopup = page.waitForEvent('popup');
+      await page.locator('#token-popup').click();
+      const third = await fallbackPopup;
+      await fillLogin(third, 'alice', 'alice-password');
+      await consent(third, 'all');
+      await expect
+        .poll(() => page.locator('#session-status').textContent())
+        .toBe('Signed in as Alice Example');
+      expect(await log.textContent()).toContain('Silent failed (no_account)');
+      expect(await log.textContent()).toContain('interaction required → acquireTokenPopup');
+      await expect
+        .poll(() => log.locator('li').first().textContent())
+        .toMatch(/acquireTokenSuccess\s*popup\s*from the provider/);
+      await expect.poll(() => page.locator('#tokens').textContent()).toContain('api://demo/read');
 
       await browser.close();
       browser = undefined;
@@ -308,6 +332,154 @@ describe('npm start (the demo)', () => {
     } finally {
       await browser?.close().catch(() => undefined);
       run.kill();
+    }
+  }, 240_000);
+
+  it('signs in by redirect, renews a due token silently, falls back to a redirect', async () => {
+    const [idpPort = 0, apiPort = 0, appPort = 0] = await distinctFreePorts(3);
+    // 33 s tokens with the 30 s renewal offset: due for renewal 3 s after they are issued.
+    const run = npmStart([
+      '--idp-port',
+      String(idpPort),
+      '--api-port',
+      String(apiPort),
+      '--app-port',
+      String(appPort),
+      '--token-ttl',
+      '33',
+    ]);
+    let browser: Browser | undefined;
+    try {
+      const [, url = ''] = await run.waitFor(/^Ready: (\S+)$/m, READY_TIMEOUT_MS);
+      browser = await launchChromium();
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      context.setDefaultTimeout(20_000);
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.locator('body[data-ready=true]').waitFor();
+
+      // loginRedirect, and the result through handleRedirectCallbacks after the return.
+      await page.locator('#sign-in-redirect').click();
+      await fillLogin(page, 'bob', 'bob-password');
+      await consent(page, 'all');
+      await page.waitForURL(url);
+      await expect
+        .poll(() => page.locator('#session-status').textContent())
+        .toBe('Signed in as Bob Example');
+      const log = page.locator('#log');
+      await expect.poll(() => log.textContent()).toContain('Redirect completed');
+      expect(new URL(page.url()).search).toBe(''); // the code left the address bar
+
+      // The countdown reaches the renewal window; the page renews by acquireTokenSilent, which
+      // uses the refresh token, and the list shows the new token.
+      const tokens = page.locator('#tokens');
+      const firstExpiry = await tokens.locator('li').first().getAttribute('data-expires');
+      await expect
+        .poll(() => log.textContent(), { timeout: 20_000 })
+        .toContain('Token request (refresh_token)');
+      await expect
+        .poll(() => tokens.locator('li').first().getAttribute('data-expires'))
+        .not.toBe(firstExpiry);
+      expect(await tokens.textContent()).toContain('last served from the provider');
+
+      // "silent → redirect" with a valid token in the cache stays on the page.
+      await page.locator('#token-redirect').click();
+      await expect
+        .poll(() => log.locator('li').first().textContent())
+        .toMatch(/acquireTokenSuccess\s*silent/);
+      expect(page.url()).toBe(url);
+      await expect.poll(() => page.locator('#error').isHidden()).toBe(true);
+
+      // Sign out, then "Get token (silent → redirect)": no_account → acquireTokenRedirect,
+      // which signs in again; the token arrives through handleRedirectCallbacks.
+      const toProvider = page.waitForRequest(
+        (r) => r.isNavigationRequest() && r.url().startsWith(`http://${HOST}:${idpPort}/`),
+      );
+      await page.locator('#sign-out').click();
+      await toProvider;
+      await page.waitForURL(url);
+      await expect.poll(() => page.locator('#session-status').textContent()).toBe('Signed out');
+      await page.locator('#token-redirect').click();
+      await fillLogin(page, 'bob', 'bob-password');
+      await consent(page, 'all');
+      await page.waitForURL(url);
+      await expect
+        .poll(() => page.locator('#session-status').textContent())
+        .toBe('Signed in as Bob Example');
+      expect(await log.textContent()).toContain('interaction required → acquireTokenRedirect');
+      await expect.poll(() => page.locator('#tokens').textContent()).toContain('api://demo/write');
+    } catch (error) {
+      await saveFailure(run, browser);
+      throw error;
+    } finally {
+      await browser?.close().catch(() => undefined);
+      run.interrupt();
+      await Promise.race([run.exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      run.kill();
+    }
+  }, 240_000);
+
+  it('runs against another provider from a --config file, with the local API', async () => {
+    // "Another provider": a second dev IdP the demo does not start, in automatic mode.
+    const [appPort = 0, apiPort = 0] = await distinctFreePorts(2);
+    const appUrl = `http://${HOST}:${appPort}/`;
+    const provider = await startDevIdp({
+      autoLogin: { username: 'bob', consent: 'all' },
+      clients: [
+        { clientId: 'external-demo', redirectUris: [appUrl], postLogoutRedirectUris: [appUrl] },
+      ],
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-demo-'));
+    const configFile = join(dir, 'demo.config.json');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        providerName: 'External OIDC',
+        authority: provider.issuer,
+        clientId: 'external-demo',
+        scopes: ['api://demo/read'],
+        localApi: { audience: 'api://demo' },
+      }),
+    );
+    const run = npmStart(
+      ['--config', configFile, '--app-port', String(appPort), '--api-port', String(apiPort)],
+      'node',
+      { TESSERA_PROVIDER_NAME: 'External OIDC (env)' },
+    );
+    let browser: Browser | undefined;
+    try {
+      const [, url = ''] = await run.waitFor(/^Ready: (\S+)$/m, READY_TIMEOUT_MS);
+      expect(url).toBe(appUrl);
+      expect(run.stdout()).toContain(`Register ${appUrl} at your provider`);
+      expect(run.stdout()).not.toContain('alice / alice-password');
+      const before = provider.stats().tokenRequests;
+
+      browser = await launchChromium();
+      const page = await browser.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto(url);
+      await page.locator('body[data-ready=true]').waitFor();
+      expect(await page.locator('#provider').textContent()).toContain('External OIDC (env)');
+      expect(await page.locator('#test-users').isHidden()).toBe(true);
+      await page.locator('#sign-in-popup').click();
+      await expect
+        .poll(() => page.locator('#session-status').textContent())
+        .toBe('Signed in as Bob Example');
+      await page.locator('#call-profile').click();
+      const answer = page.locator('#answers .answer').first();
+      await expect.poll(() => answer.locator('.status').textContent()).toMatch(/^200 OK/);
+      expect(await answer.textContent()).toContain('bob');
+      expect(provider.stats().tokenRequests).toBeGreaterThan(before);
+    } catch (error) {
+      await saveFailure(run, browser);
+      throw error;
+    } finally {
+      await browser?.close().catch(() => undefined);
+      run.interrupt();
+      await Promise.race([run.exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      run.kill();
+      await provider.close();
+      await rm(dir, { recursive: true, force: true });
     }
   }, 240_000);
 
