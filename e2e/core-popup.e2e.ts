@@ -37,6 +37,11 @@ describe('core: popup pattern', () => {
     expect(urls).toEqual([]);
     expect(await env.page.evaluate(() => window.t.account())).toBe('alice');
     const events = await env.page.evaluate(() => window.t.events.map((e) => e.type));
+    // After a reload the account is known synchronously, right after the constructor.
+    expect(await env.page.evaluate(() => window.t.accountAtStart)).toBeNull();
+    await env.page.reload();
+    await env.page.locator('body[data-state=ready]').waitFor();
+    expect(await env.page.evaluate(() => window.t.accountAtStart)).toBe('alice');
     expect(events).toContain('msal:acquireTokenFailure');
     expect(events).toContain('msal:acquireTokenSuccess');
   });

@@ -8,6 +8,7 @@ declare global {
   interface Window {
     t: {
       app: UserAgentApplication;
+      accountAtStart: string | null;
       events: { type: string; errorCode: string | undefined }[];
       redirectResults: Outcome[];
       lateRedirectResults: Outcome[];

@@ -88,6 +88,8 @@ const userAgentApplication = new UserAgentApplication({
   },
 });
 
+// msal 1.x apps ask for the account right after construction, synchronously.
+const accountAtStart = userAgentApplication.getAccount()?.username ?? null;
 const redirectResults: Outcome[] = [];
 const lateRedirectResults: Outcome[] = [];
 const events: { type: string; errorCode: string | undefined }[] = [];
@@ -114,6 +116,7 @@ const accessTokenRequest = (): AuthenticationParameters => ({
 
 const state = {
   app: userAgentApplication,
+  accountAtStart,
   events,
   redirectResults,
   lateRedirectResults,

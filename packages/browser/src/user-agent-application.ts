@@ -1,3 +1,4 @@
+import { readAccountsNow } from './cache/account-snapshot.js';
 import { createStore } from './cache/storage.js';
 import { createTokenCache } from './cache/token-cache.js';
 import { createTransactionStore } from './cache/transaction-store.js';
@@ -122,6 +123,11 @@ export class UserAgentApplication {
         },
       },
     };
+    this.#accounts = readAccountsNow(
+      this.#config.cacheLocation,
+      ports.window,
+      this.#config.clientId,
+    );
     // Another tab signed in, renewed or signed out: keep getAccount() current.
     notifier.subscribe(() => void this.#ctx.accounts.reload());
     this.#ready = this.#start();
