@@ -1,4 +1,4 @@
-import type { AccountEntity } from '../cache/types.js';
+import type { AccountEntity, CacheScope, TokenCache } from '../cache/types.js';
 import type { Account } from '../types.js';
 
 /** The public view of a cached account. */
@@ -27,4 +27,14 @@ export function toAccount(entity: AccountEntity): Account {
     homeAccountIdentifier: entity.homeAccountId,
     userName: username,
   };
+}
+
+/** Where an account's tokens are kept: its issuer and client. */
+export function cacheScopeOf(account: AccountEntity): CacheScope {
+  return { issuer: account.issuer, clientId: account.clientId };
+}
+
+/** The account's raw ID token, if one is cached. */
+export function idTokenOf(cache: TokenCache, account: AccountEntity): Promise<string | undefined> {
+  return cache.getIdToken(account.homeAccountId, cacheScopeOf(account));
 }

@@ -4,7 +4,7 @@ import { ClientAuthError } from '../errors/auth-error.js';
 import { INVALID_ID_TOKEN } from '../errors/error-codes.js';
 import type { TokenResult } from '../protocol/types.js';
 import type { AuthResponse, IdTokenClaims } from '../types.js';
-import { toAccount } from './account.js';
+import { idTokenOf, toAccount } from './account.js';
 import type { FlowContext } from './context.js';
 
 /** Builds the public response from cached or fresh entities. */
@@ -86,12 +86,7 @@ export async function storeTokenResult(
   const known = ctx.accounts.all().some((a) => a.homeAccountId === account.homeAccountId);
   await ctx.accounts.reload();
   ctx.notifier.notify({ type: 'tokens_changed', homeAccountId: account.homeAccountId });
-  const idToken =
-    result.idToken ??
-    (await ctx.cache.getIdToken(account.homeAccountId, {
-      issuer: account.issuer,
-      clientId: account.clientId,
-    }));
+  const idToken = result.idToken ?? (await idTokenOf(ctx.cache, account));
   const response = buildAuthResponse(account, accessToken, idToken, {
     fromCache: false,
     correlationId: meta.correlationId,

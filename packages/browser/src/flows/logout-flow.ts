@@ -1,6 +1,7 @@
 import type { AccountEntity } from '../cache/types.js';
 import { openPopup } from '../interaction/popup-navigator.js';
 import type { Account } from '../types.js';
+import { cacheScopeOf, idTokenOf } from './account.js';
 import type { FlowContext } from './context.js';
 import { claimInteraction } from './interactive.js';
 
@@ -27,13 +28,7 @@ async function signOutLocally(
       ? all
       : all.filter((a) => a.homeAccountId === request.account?.homeAccountId);
   const first = targets[0];
-  const idTokenHint =
-    first === undefined
-      ? undefined
-      : await ctx.cache.getIdToken(first.homeAccountId, {
-          issuer: first.issuer,
-          clientId: first.clientId,
-        });
+  const idTokenHint = first === undefined ? undefined : await idTokenOf(ctx.cache, first);
   let endSessionUrl: URL | undefined;
   try {
     endSessionUrl = await ctx.protocol(ctx.config.authority).createEndSessionUrl({
@@ -44,10 +39,7 @@ async function signOutLocally(
     ctx.logger.warning('The provider could not be reached for sign-out; signed out locally only.');
   }
   for (const account of targets) {
-    await ctx.cache.removeAccount(account.homeAccountId, {
-      issuer: account.issuer,
-      clientId: account.clientId,
-    });
+    await ctx.cache.removeAccount(account.homeAccountId, cacheScopeOf(account));
     ctx.notifier.notify({ type: 'account_removed', homeAccountId: account.homeAccountId });
   }
   await ctx.accounts.reload();

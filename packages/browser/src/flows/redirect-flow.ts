@@ -1,7 +1,10 @@
 import { ClientAuthError } from '../errors/auth-error.js';
 import { STATE_MISMATCH } from '../errors/error-codes.js';
 import { completeAuthorizationCallback } from '../interaction/callback-page.js';
-import { readAuthorizationResponseParams } from '../response-params.js';
+import {
+  readAuthorizationResponseParams,
+  withoutAuthorizationResponse,
+} from '../response-params.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
 import type { FlowContext } from './context.js';
@@ -13,17 +16,6 @@ import type { AuthTransaction, TransactionKind } from './transaction.js';
 const PENDING_KEY = 'tessera.v1.redirect.pending';
 /** A response carried from the redirect URI to the start page. */
 const STASH_KEY = 'tessera.v1.redirect.response';
-
-/** Authorization response parameters, removed from the address bar after use. */
-const RESPONSE_PARAMS = [
-  'code',
-  'state',
-  'iss',
-  'session_state',
-  'error',
-  'error_description',
-  'error_uri',
-];
 
 /**
  * Starts a redirect flow: stores the transaction and leaves the page for the provider.
@@ -54,13 +46,6 @@ export async function startRedirectFlow(
     release();
     throw error;
   }
-}
-
-function withoutResponse(url: URL): string {
-  const clean = new URL(url.href);
-  for (const name of RESPONSE_PARAMS) clean.searchParams.delete(name);
-  if (new URLSearchParams(url.hash.slice(1)).has('state')) clean.hash = '';
-  return clean.href;
 }
 
 function samePage(a: string, b: string): boolean {
@@ -102,7 +87,7 @@ export async function handleRedirectResponse(
   if (completeAuthorizationCallback(win) !== 'none') return null;
 
   // Remove the code from the address bar and this history entry before anything else.
-  const cleanUrl = withoutResponse(current);
+  const cleanUrl = withoutAuthorizationResponse(current);
   win.history.replaceState(win.history.state, '', cleanUrl);
 
   const state = params.get('state') ?? '';

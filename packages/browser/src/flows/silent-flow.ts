@@ -10,6 +10,7 @@ import { createIframeNavigator } from '../interaction/iframe-navigator.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
 import { buildAuthResponse, storeTokenResult } from './complete.js';
+import { cacheScopeOf, idTokenOf } from './account.js';
 import type { FlowContext } from './context.js';
 import type { NormalizedRequest } from './request.js';
 
@@ -30,7 +31,7 @@ async function fromCache(
   account: AccountEntity,
   request: NormalizedRequest,
 ): Promise<AuthResponse | undefined> {
-  const scope = { issuer: account.issuer, clientId: account.clientId };
+  const scope = cacheScopeOf(account);
   const token = await ctx.cache.findAccessToken({
     homeAccountId: account.homeAccountId,
     ...scope,
@@ -39,7 +40,7 @@ async function fromCache(
     validUntilAtLeast: ctx.ports.clock.now() + ctx.config.tokenRenewalOffsetSeconds * 1000,
   });
   if (token === undefined) return undefined;
-  const idToken = await ctx.cache.getIdToken(account.homeAccountId, scope);
+  const idToken = await idTokenOf(ctx.cache, account);
   return buildAuthResponse(account, token, idToken, {
     fromCache: true,
     correlationId: request.correlationId,
@@ -57,7 +58,7 @@ async function viaRefreshToken(
   account: AccountEntity,
   request: NormalizedRequest,
 ): Promise<AuthResponse | undefined> {
-  const scope = { issuer: account.issuer, clientId: account.clientId };
+  const scope = cacheScopeOf(account);
   const refreshToken = await ctx.cache.getRefreshToken(account.homeAccountId, scope);
   if (refreshToken === undefined) return undefined;
   try {
@@ -113,13 +114,7 @@ async function viaIframe(
       'No browser window to renew the session in.',
     );
   }
-  const idTokenHint =
-    account === undefined
-      ? undefined
-      : await ctx.cache.getIdToken(account.homeAccountId, {
-          issuer: account.issuer,
-          clientId: account.clientId,
-        });
+  const idTokenHint = account === undefined ? undefined : await idTokenOf(ctx.cache, account);
   const { url, transaction } = await beginAuthorization(ctx, request, {
     kind: 'acquireToken',
     interaction: 'silent',
@@ -191,10 +186,8 @@ export async function acquireTokenSilently(
         const current =
           account === undefined
             ? undefined
-            : ((await ctx.cache.getAccount(account.homeAccountId, {
-                issuer: account.issuer,
-                clientId: account.clientId,
-              })) ?? account);
+            : ((await ctx.cache.getAccount(account.homeAccountId, cacheScopeOf(account))) ??
+              account);
         if (current !== undefined && !skipCache) {
           const cached = await fromCache(ctx, current, request);
           if (cached !== undefined) return cached;

@@ -1,4 +1,7 @@
-import { readAuthorizationResponseParams } from '../response-params.js';
+import {
+  readAuthorizationResponseParams,
+  withoutAuthorizationResponse,
+} from '../response-params.js';
 import { hasPopupMarker, IFRAME_NAME_PREFIX, POPUP_NAME_PREFIX } from './markers.js';
 import {
   createResponseMessage,
@@ -18,17 +21,6 @@ export type CallbackContext = 'popup' | 'iframe' | 'none';
  * the popup closes itself a moment later (its opener usually closes it first).
  */
 const SELF_CLOSE_DELAY_MS = 100;
-
-/** Authorization response parameters removed from the address bar. */
-const RESPONSE_PARAMS = [
-  'code',
-  'state',
-  'iss',
-  'session_state',
-  'error',
-  'error_description',
-  'error_uri',
-];
 
 /**
  * Decides, without side effects, whether the response for `state` on this page belongs to a
@@ -146,11 +138,8 @@ function readName(win: Window): string {
 
 /** Keeps the code out of history and out of anything that copies the URL (Referer, logs). */
 function clearResponseFromAddressBar(win: Window, url: URL): void {
-  const clean = new URL(url.href);
-  for (const param of RESPONSE_PARAMS) clean.searchParams.delete(param);
-  if (new URLSearchParams(url.hash.slice(1)).has('state')) clean.hash = '';
   try {
-    win.history.replaceState(win.history.state, '', clean.href);
+    win.history.replaceState(win.history.state, '', withoutAuthorizationResponse(url));
   } catch {
     // Sandboxed documents may refuse; the page closes or is removed right after anyway.
   }
