@@ -15,6 +15,7 @@ interface PageOptions {
   windowHashTimeout?: number;
   scopes?: string[];
   protectedResourceMap?: Record<string, string[]>;
+  cacheLocation?: 'sessionStorage' | 'localStorage' | 'memory';
 }
 
 export interface Outcome {
@@ -76,7 +77,7 @@ const userAgentApplication = new UserAgentApplication({
     ...(options.protocolMode !== undefined && { protocolMode: options.protocolMode }),
     redirectUri: env.redirectUri ?? '',
   },
-  cache: { cacheLocation: 'sessionStorage' },
+  cache: { cacheLocation: options.cacheLocation ?? 'sessionStorage' },
   system: {
     ...(options.tokenRenewalOffsetSeconds !== undefined && {
       tokenRenewalOffsetSeconds: options.tokenRenewalOffsetSeconds,
