@@ -162,6 +162,8 @@ describe('core: redirect pattern', () => {
       errorCode: code,
       seedCheck: false,
     });
+    const events = await env.page.evaluate(() => window.t.events);
+    expect(events).toContainEqual({ type: 'msal:acquireTokenFailure', errorCode: code });
     await expectNothingCached(env.page);
   });
 });

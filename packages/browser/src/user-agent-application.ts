@@ -19,7 +19,11 @@ import { toAccount } from './flows/account.js';
 import type { FlowContext } from './flows/context.js';
 import { logoutPopup, logoutRedirect, type LogoutRequest } from './flows/logout-flow.js';
 import { startPopupFlow } from './flows/popup-flow.js';
-import { handleRedirectResponse, startRedirectFlow } from './flows/redirect-flow.js';
+import {
+  handleRedirectResponse,
+  RedirectFailure,
+  startRedirectFlow,
+} from './flows/redirect-flow.js';
 import { normalizeRequest } from './flows/request.js';
 import { acquireTokenSilently } from './flows/silent-flow.js';
 import { isAuthTransaction, type AuthTransaction } from './flows/transaction.js';
@@ -142,8 +146,10 @@ export class UserAgentApplication {
         return { kind: 'response', response: result.response };
       },
       (error: unknown): RedirectOutcome => {
-        const authError = toAuthError(error);
-        this.#events.emit('msal:acquireTokenFailure', 'redirect', null, authError);
+        const failure = error instanceof RedirectFailure ? error : undefined;
+        const authError = toAuthError(failure === undefined ? error : failure.cause);
+        const type = failure?.kind === 'login' ? 'msal:loginFailure' : 'msal:acquireTokenFailure';
+        this.#events.emit(type, 'redirect', null, authError);
         return { kind: 'error', error: authError };
       },
     );

@@ -54,6 +54,31 @@ function samePage(a: string, b: string): boolean {
   return x.origin === y.origin && x.pathname === y.pathname && x.search === y.search;
 }
 
+/** A redirect flow's failure, tagged with the call that started it (login or acquireToken). */
+export class RedirectFailure extends Error {
+  override name = 'RedirectFailure';
+  constructor(
+    readonly kind: TransactionKind | undefined,
+    override readonly cause: unknown,
+  ) {
+    super('The redirect flow failed.', { cause });
+  }
+}
+
+/** Finishes a response, tagging a failure with the kind of its transaction. */
+async function finishTagged(
+  ctx: FlowContext,
+  responseUrl: URL,
+): Promise<{ response: AuthResponse; transaction: AuthTransaction }> {
+  const state = readAuthorizationResponseParams(responseUrl)?.get('state') ?? undefined;
+  const kind = state === undefined ? undefined : (await ctx.transactions.peek(state))?.kind;
+  try {
+    return await finishAuthorization(ctx, responseUrl);
+  } catch (error) {
+    throw new RedirectFailure(kind, error);
+  }
+}
+
 /**
  * Handles a redirect response on page load, once. Returns null when the page carries none, or
  * when the response was already used (reload, Back, another tab): a replay is a no-op.
@@ -70,7 +95,7 @@ export async function handleRedirectResponse(
   if (stashed !== undefined) {
     await ctx.session.remove(STASH_KEY);
     await ctx.session.remove(PENDING_KEY);
-    return finishAuthorization(ctx, new URL(stashed));
+    return finishTagged(ctx, new URL(stashed));
   }
 
   const current = new URL(win.location.href);
@@ -128,5 +153,5 @@ export async function handleRedirectResponse(
     return handleRedirectResponse(ctx, routerNavigation);
   }
   await ctx.session.remove(PENDING_KEY);
-  return finishAuthorization(ctx, current);
+  return finishTagged(ctx, current);
 }
