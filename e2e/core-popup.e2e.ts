@@ -125,4 +125,44 @@ describe('core: popup pattern', () => {
     expect(outcome.error?.seedCheck).toBe(false);
     expect(await env.page.locator('iframe').count()).toBe(0);
   });
+
+  it('a callback page with only the tiny callback entry completes popup and iframe flows', async () => {
+    const env = await startCoreEnv({
+      idp: (app) => ({
+        autoLogin: { username: 'alice', consent: 'all' },
+        clients: [
+          {
+            clientId: 'tessera-e2e',
+            redirectUris: [`${app.url}/`, `${app.url}/callback.html`],
+            postLogoutRedirectUris: [`${app.url}/`],
+            refreshTokens: false,
+          },
+        ],
+      }),
+    });
+    await openApp(env);
+    const callbackScripts: string[] = [];
+    env.context.on('request', (request) => {
+      if (request.frame().url().includes('/callback.html') && request.resourceType() === 'script') {
+        callbackScripts.push(new URL(request.url()).pathname);
+      }
+    });
+    const redirectUri = `${env.app.url}/callback.html`;
+    const popup = await env.page.evaluate(
+      (uri) => window.t.popupNow({ scopes: ['api://demo/read'], redirectUri: uri }),
+      redirectUri,
+    );
+    expect(popup.error).toBeUndefined();
+    const silent = await env.page.evaluate(
+      (uri) =>
+        window.t.silent({ scopes: ['api://demo/read'], forceRefresh: true, redirectUri: uri }),
+      redirectUri,
+    );
+    expect(silent.error).toBeUndefined();
+    expect(silent.response?.fromCache).toBe(false);
+    expect(env.idp.stats().tokenRequestsByGrant).toEqual({ authorization_code: 2 });
+    // The callback pages loaded the small entry only, never the app bundle.
+    expect(callbackScripts).toContain('/callback.js');
+    expect(callbackScripts).not.toContain('/app.js');
+  });
 });

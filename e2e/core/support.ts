@@ -19,7 +19,7 @@ export interface CoreEnvOptions {
 export function startCoreEnv(options: CoreEnvOptions = {}): Promise<Env> {
   return startEnv({
     pages: 'e2e/pages/core',
-    bundles: { '/app.js': 'e2e/pages/core/app.ts' },
+    bundles: { '/app.js': 'e2e/pages/core/app.ts', '/callback.js': 'e2e/pages/core/callback.ts' },
     idp: options.idp ?? { autoLogin: false },
     pageEnv: { tessera: options.tessera ?? {} },
     ...(options.api !== undefined && { api: options.api }),
