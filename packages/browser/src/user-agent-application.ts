@@ -6,6 +6,7 @@ import type { AccountEntity } from './cache/types.js';
 import { resolveConfiguration, type Configuration, type ResolvedConfiguration } from './config.js';
 import { createCacheNotifier } from './coordination/cache-notifier.js';
 import { createLockManager } from './coordination/lock-manager.js';
+import { createSpentTokenRegistry } from './coordination/spent-tokens.js';
 import { createSingleFlight } from './coordination/single-flight.js';
 import { toAuthError, type AuthError } from './errors/auth-error.js';
 import {
@@ -116,6 +117,7 @@ export class UserAgentApplication {
       events: this.#events,
       singleFlight: createSingleFlight(),
       locks: createLockManager(ports.window),
+      spentTokens: createSpentTokenRegistry(ports.window, ports),
       notifier,
       interactionGuard: createInteractionGuard(),
       navigationClient:

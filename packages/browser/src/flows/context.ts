@@ -1,5 +1,6 @@
 import type { AccountEntity, KeyValueStore, TokenCache, TransactionStore } from '../cache/types.js';
 import type { ResolvedConfiguration } from '../config.js';
+import type { SpentTokenRegistry } from '../coordination/spent-tokens.js';
 import type { CacheNotifier, LockManager } from '../coordination/types.js';
 import type { EventHub } from '../events.js';
 import type { NavigationClient } from '../interaction/types.js';
@@ -42,6 +43,8 @@ export interface FlowContext {
   events: EventHub;
   singleFlight: SingleFlight;
   locks: LockManager;
+  /** Refresh tokens any tab of the origin has already sent. */
+  spentTokens: SpentTokenRegistry;
   notifier: CacheNotifier;
   interactionGuard: InteractionGuard;
   navigationClient: NavigationClient;

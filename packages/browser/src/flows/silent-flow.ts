@@ -6,6 +6,7 @@ import {
   ServerError,
 } from '../errors/auth-error.js';
 import { NO_ACCOUNT } from '../errors/error-codes.js';
+import { fingerprint } from '../coordination/spent-tokens.js';
 import { createIframeNavigator } from '../interaction/iframe-navigator.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
@@ -48,6 +49,39 @@ async function fromCache(
   });
 }
 
+/** How long to wait for another tab's renewal to reach this tab's storage. */
+const SPENT_WAIT_MS = 2000;
+const SPENT_POLL_MS = 25;
+
+/**
+ * The refresh token to send, never one another tab has already sent: its rotated successor
+ * reaches this tab's `localStorage` a moment after that tab wrote it, and sending the old one
+ * would be a replay that makes providers revoke the grant (RFC 9700 4.14.2). While another
+ * tab's answer is on its way, wait for it (bounded); it may already hold the token we need.
+ */
+async function usableRefreshToken(
+  ctx: FlowContext,
+  account: AccountEntity,
+  request: NormalizedRequest,
+): Promise<{ response?: AuthResponse; refreshToken?: string }> {
+  const scope = cacheScopeOf(account);
+  const token = await ctx.cache.getRefreshToken(account.homeAccountId, scope);
+  if (token === undefined) return {};
+  if (!(await ctx.spentTokens.wasSpent(await fingerprint(token)))) return { refreshToken: token };
+  const deadline = ctx.ports.clock.now() + SPENT_WAIT_MS;
+  while (ctx.ports.clock.now() < deadline) {
+    await new Promise<void>((resolve) => ctx.ports.timers.setTimeout(resolve, SPENT_POLL_MS));
+    const cached = await fromCache(ctx, account, request);
+    if (cached !== undefined) return { response: cached };
+    const current = await ctx.cache.getRefreshToken(account.homeAccountId, scope);
+    if (current !== token) return current === undefined ? {} : { refreshToken: current };
+  }
+  ctx.logger.warning(
+    'Another tab spent the refresh token and its result did not arrive; not replaying it.',
+  );
+  return {};
+}
+
 /**
  * Refresh-token grant (RFC 6749 6). Returns undefined when there is no usable refresh token:
  * a rejected one (`invalid_grant`, RFC 6749 5.2) is dropped so it is never sent again.
@@ -59,8 +93,12 @@ async function viaRefreshToken(
   request: NormalizedRequest,
 ): Promise<AuthResponse | undefined> {
   const scope = cacheScopeOf(account);
-  const refreshToken = await ctx.cache.getRefreshToken(account.homeAccountId, scope);
+  const usable = await usableRefreshToken(ctx, account, request);
+  if (usable.response !== undefined) return usable.response;
+  const refreshToken = usable.refreshToken;
   if (refreshToken === undefined) return undefined;
+  const settleSpent = ctx.spentTokens.markSpent(await fingerprint(refreshToken));
+  let spent = false;
   try {
     const result = await ctx.protocol(ctx.config.authority).refresh({
       refreshToken,
@@ -68,6 +106,7 @@ async function viaRefreshToken(
       resource: request.resource,
       expectedSub: account.sub,
     });
+    spent = result.refreshToken !== undefined && result.refreshToken !== refreshToken;
     return await storeTokenResult(ctx, result, {
       previous: account,
       resource: request.resource,
@@ -88,12 +127,15 @@ async function viaRefreshToken(
       (error instanceof ServerError && error.error === 'invalid_grant') ||
       isInteractionRequiredAuthError(error);
     if (!rejected) throw error;
+    spent = true;
     ctx.logger.info(
       'The refresh token was rejected; trying the hidden iframe.',
       request.correlationId,
     );
     await ctx.cache.removeRefreshToken(account.homeAccountId, scope);
     return undefined;
+  } finally {
+    settleSpent(spent);
   }
 }
 
