@@ -18,7 +18,7 @@ export function lockName(name: string): string {
 export interface WebLocks {
   request(
     name: string,
-    options: { signal?: AbortSignal },
+    options: { signal?: AbortSignal; ifAvailable?: boolean },
     callback: (lock: unknown) => Promise<unknown>,
   ): Promise<unknown>;
 }
@@ -150,7 +150,8 @@ export function createLockManager(
     : new InMemoryLockManager(options);
 }
 
-function readLocks(win: Window | undefined): WebLocks | undefined {
+/** The window's Web Locks, or undefined where they are missing or blocked. */
+export function readLocks(win: Window | undefined): WebLocks | undefined {
   try {
     const locks: unknown = win?.navigator?.locks;
     return typeof locks === 'object' &&

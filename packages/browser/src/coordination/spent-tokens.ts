@@ -1,5 +1,5 @@
 import type { Clock, Timers } from '../ports.js';
-import { lockName } from './lock-manager.js';
+import { lockName, readLocks } from './lock-manager.js';
 
 /**
  * Which refresh tokens were already sent, known at once in every tab of the origin.
@@ -19,15 +19,6 @@ export interface SpentTokenRegistry {
   markSpent(fingerprint: string): (rotated: boolean) => void;
   /** True when any tab marked the fingerprint within the hold time. */
   wasSpent(fingerprint: string): Promise<boolean>;
-}
-
-/** Web Locks' request, as far as this module needs it. */
-interface LockRequest {
-  request(
-    name: string,
-    options: { ifAvailable?: boolean },
-    callback: (lock: unknown) => Promise<unknown>,
-  ): Promise<unknown>;
 }
 
 /** How long a spent fingerprint stays marked: far longer than storage takes to reach tabs. */
@@ -79,17 +70,4 @@ export function createSpentTokenRegistry(
       }
     },
   };
-}
-
-function readLocks(win: Window | undefined): LockRequest | undefined {
-  try {
-    const locks: unknown = win?.navigator?.locks;
-    return typeof locks === 'object' &&
-      locks !== null &&
-      typeof (locks as LockRequest).request === 'function'
-      ? (locks as LockRequest)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

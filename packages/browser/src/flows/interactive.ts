@@ -1,4 +1,6 @@
 import { BrowserAuthError } from '../errors/auth-error.js';
+import { openPopup } from '../interaction/popup-navigator.js';
+import type { PopupHandle } from '../interaction/types.js';
 import { INTERACTION_IN_PROGRESS } from '../errors/error-codes.js';
 import type { AuthenticationParameters } from '../types.js';
 import type { AuthorizeExtras } from './authorize.js';
@@ -30,4 +32,19 @@ export function claimInteraction(ctx: FlowContext): () => void {
     );
   }
   return release;
+}
+
+/**
+ * Opens the popup synchronously (inside the user gesture) for a flow that holds the
+ * interaction slot; gives the slot back if the popup cannot be opened.
+ *
+ * @throws BrowserAuthError `popup_window_error` (synchronously)
+ */
+export function openFlowPopup(ctx: FlowContext, win: Window, release: () => void): PopupHandle {
+  try {
+    return openPopup(win, { timers: ctx.ports.timers, logger: ctx.logger });
+  } catch (error) {
+    release();
+    throw error;
+  }
 }

@@ -1,9 +1,8 @@
 import type { AccountEntity } from '../cache/types.js';
-import { openPopup } from '../interaction/popup-navigator.js';
 import type { Account } from '../types.js';
 import { cacheScopeOf, idTokenOf } from './account.js';
 import type { FlowContext } from './context.js';
-import { claimInteraction } from './interactive.js';
+import { claimInteraction, openFlowPopup } from './interactive.js';
 
 /** Options of `logout` / `logoutPopup`. */
 export interface LogoutRequest {
@@ -77,16 +76,7 @@ export function logoutPopup(
 ): Promise<void> {
   const release = claimInteraction(ctx);
   const win = ctx.ports.window;
-  let popup: ReturnType<typeof openPopup> | undefined;
-  try {
-    popup =
-      win === undefined
-        ? undefined
-        : openPopup(win, { timers: ctx.ports.timers, logger: ctx.logger });
-  } catch (error) {
-    release();
-    throw error;
-  }
+  const popup = win === undefined ? undefined : openFlowPopup(ctx, win, release);
   return (async () => {
     try {
       await ready;

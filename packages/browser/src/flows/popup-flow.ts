@@ -1,10 +1,8 @@
 import { toAuthError } from '../errors/auth-error.js';
-import { openPopup } from '../interaction/popup-navigator.js';
-import type { PopupHandle } from '../interaction/types.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
 import type { FlowContext } from './context.js';
-import { claimInteraction, interactiveExtras } from './interactive.js';
+import { claimInteraction, interactiveExtras, openFlowPopup } from './interactive.js';
 import type { NormalizedRequest } from './request.js';
 import type { TransactionKind } from './transaction.js';
 
@@ -23,15 +21,12 @@ export function startPopupFlow(
   kind: TransactionKind,
 ): Promise<AuthResponse> {
   const release = claimInteraction(ctx);
-  let popup: PopupHandle;
-  try {
-    const win = ctx.ports.window;
-    if (win === undefined) throw new Error('no window');
-    popup = openPopup(win, { timers: ctx.ports.timers, logger: ctx.logger });
-  } catch (error) {
+  const win = ctx.ports.window;
+  if (win === undefined) {
     release();
-    throw toAuthError(error, { correlationId: request.correlationId });
+    throw toAuthError(new Error('no window'), { correlationId: request.correlationId });
   }
+  const popup = openFlowPopup(ctx, win, release);
   return (async () => {
     let state: string | undefined;
     try {
