@@ -28,7 +28,7 @@ import {
 import { normalizeRequest } from './flows/request.js';
 import { acquireTokenSilently } from './flows/silent-flow.js';
 import { isAuthTransaction, type AuthTransaction } from './flows/transaction.js';
-import { createInteractionGuard } from './interaction/interaction-lock.js';
+import { createInteractionLock } from './interaction/interaction-lock.js';
 import { DefaultNavigationClient } from './interaction/redirect-navigator.js';
 import { createLogger, type Logger } from './logger.js';
 import { resolvePorts, type Ports } from './ports.js';
@@ -119,7 +119,7 @@ export class UserAgentApplication {
       locks: createLockManager(ports.window),
       spentTokens: createSpentTokenRegistry(ports.window, ports),
       notifier,
-      interactionGuard: createInteractionGuard(),
+      interactionGuard: createInteractionLock(),
       navigationClient:
         configuration.system?.navigationClient ?? new DefaultNavigationClient(ports.window),
       accounts: {

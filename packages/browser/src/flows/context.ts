@@ -16,8 +16,12 @@ export interface SingleFlight {
 
 /** Allows one popup or redirect at a time in this tab. */
 export interface InteractionGuard {
-  /** Returns the release function, or undefined when another interaction runs. */
-  begin(): (() => void) | undefined;
+  /**
+   * Takes the slot and returns its release function.
+   *
+   * @throws BrowserAuthError `interaction_in_progress` when another interaction runs.
+   */
+  beginInteraction(): () => void;
 }
 
 /**

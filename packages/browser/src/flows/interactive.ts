@@ -1,7 +1,5 @@
-import { BrowserAuthError } from '../errors/auth-error.js';
 import { openPopup } from '../interaction/popup-navigator.js';
 import type { PopupHandle } from '../interaction/types.js';
-import { INTERACTION_IN_PROGRESS } from '../errors/error-codes.js';
 import type { AuthenticationParameters } from '../types.js';
 import type { AuthorizeExtras } from './authorize.js';
 import type { FlowContext } from './context.js';
@@ -24,14 +22,7 @@ export function interactiveExtras(params: AuthenticationParameters): AuthorizeEx
  * @throws BrowserAuthError `interaction_in_progress`
  */
 export function claimInteraction(ctx: FlowContext): () => void {
-  const release = ctx.interactionGuard.begin();
-  if (release === undefined) {
-    throw new BrowserAuthError(
-      INTERACTION_IN_PROGRESS,
-      'Another popup or redirect of this app is in progress; wait for it to finish.',
-    );
-  }
-  return release;
+  return ctx.interactionGuard.beginInteraction();
 }
 
 /**

@@ -9,11 +9,7 @@ export {
   type CallbackContext,
 } from './callback-page.js';
 export { createIframeNavigator, type IframeNavigatorOptions } from './iframe-navigator.js';
-export {
-  createInteractionGuard,
-  createInteractionLock,
-  InteractionLock,
-} from './interaction-lock.js';
+export { createInteractionLock, InteractionLock } from './interaction-lock.js';
 export {
   abortedError,
   asError,

@@ -32,11 +32,6 @@ export class InteractionLock {
     };
   }
 
-  /** Same as {@link InteractionLock.tryBeginInteraction}; the name the flows' guard role uses. */
-  begin(): (() => void) | undefined {
-    return this.tryBeginInteraction();
-  }
-
   /**
    * Takes the lock or throws.
    *
@@ -56,13 +51,5 @@ export class InteractionLock {
 
 /** Creates an {@link InteractionLock} (one per application instance). */
 export function createInteractionLock(): InteractionLock {
-  return new InteractionLock();
-}
-
-/**
- * Same as {@link createInteractionLock}, under the name of the role the flows consume
- * (`InteractionGuard`: `begin()` returning the release function or undefined).
- */
-export function createInteractionGuard(): InteractionLock {
   return new InteractionLock();
 }

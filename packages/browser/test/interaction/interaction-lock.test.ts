@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAuthError } from '../../src/errors/auth-error.js';
 import { INTERACTION_IN_PROGRESS } from '../../src/errors/error-codes.js';
-import {
-  createInteractionGuard,
-  createInteractionLock,
-} from '../../src/interaction/interaction-lock.js';
+import { createInteractionLock } from '../../src/interaction/interaction-lock.js';
 
 describe('InteractionLock', () => {
   it('lets one interaction run at a time', () => {
@@ -13,11 +10,11 @@ describe('InteractionLock', () => {
     expect(release).toBeTypeOf('function');
     expect(lock.inProgress).toBe(true);
     expect(lock.tryBeginInteraction()).toBeUndefined();
-    expect(lock.begin()).toBeUndefined();
+    expect(lock.tryBeginInteraction()).toBeUndefined();
 
     release?.();
     expect(lock.inProgress).toBe(false);
-    expect(lock.begin()).toBeTypeOf('function');
+    expect(lock.tryBeginInteraction()).toBeTypeOf('function');
   });
 
   it('a stale release never frees a later holder', () => {
@@ -48,13 +45,5 @@ describe('InteractionLock', () => {
     const b = createInteractionLock();
     a.beginInteraction();
     expect(b.tryBeginInteraction()).toBeTypeOf('function');
-  });
-
-  it("createInteractionGuard gives the same lock under the flows' role name", () => {
-    const guard = createInteractionGuard();
-    const release = guard.begin();
-    expect(guard.begin()).toBeUndefined();
-    release?.();
-    expect(guard.begin()).toBeTypeOf('function');
   });
 });
