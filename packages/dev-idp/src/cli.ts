@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// tessera-dev-idp: runs the dev IdP from the command line.
-import { readFileSync } from 'node:fs';
+// tessera-dev-idp: runs the dev IdP from the command line. The package's bin
+// (bin/tessera-dev-idp.js) imports this module and calls main(); `node dist/cli.js` runs it too.
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CLIENT, DEFAULT_RESOURCE, DEFAULT_TENANT, DEFAULT_TTL } from './config.js';
 import { DevIdpConfigError } from './errors.js';
@@ -248,7 +250,7 @@ function describeUsers(users: readonly DevIdpUser[]): string {
   return users.map((user) => `${user.username} / ${user.password}`).join(', ');
 }
 
-async function main(argv: string[]): Promise<void> {
+async function run(argv: string[]): Promise<void> {
   let parsed: Parsed | 'help';
   try {
     parsed = parseCli(argv);
@@ -314,7 +316,30 @@ async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`${NAME}: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+/**
+ * Runs the command line with `argv`, the arguments after the program name. Sets
+ * process.exitCode on failure; with a running server it resolves once listening, and the
+ * process then stays up until SIGINT/SIGTERM.
+ */
+export function main(argv: string[]): Promise<void> {
+  return run(argv).catch((error: unknown) => {
+    process.stderr.write(`${NAME}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
+
+/** True when this file is the script node was started with (not when it is imported). */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    // Node loads the main module by its real path; argv[1] may be a symlink.
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  await main(process.argv.slice(2));
+}
