@@ -92,6 +92,8 @@ export class EventHub {
     payload: EventPayloadMap[T],
     error: AuthError | null = null,
   ): void {
+    // Most apps listen to nothing: a cache hit then builds no event at all.
+    if (this.#callbacks.size === 0) return;
     const event = {
       eventType,
       interactionType,

@@ -1,14 +1,16 @@
-import { readAccountsNow } from './cache/account-snapshot.js';
+import { REDIRECT_STASH_KEY } from './cache/keys.js';
 import { createStore } from './cache/storage.js';
 import { createTokenCache } from './cache/token-cache.js';
-import { createTransactionStore } from './cache/transaction-store.js';
-import type { AccountEntity } from './cache/types.js';
 import { resolveConfiguration, type Configuration, type ResolvedConfiguration } from './config.js';
 import { createCacheNotifier } from './coordination/cache-notifier.js';
-import { createLockManager } from './coordination/lock-manager.js';
-import { createSpentTokenRegistry } from './coordination/spent-tokens.js';
 import { createSingleFlight } from './coordination/single-flight.js';
-import { toAuthError, type AuthError } from './errors/auth-error.js';
+import {
+  BrowserAuthError,
+  InteractionRequiredAuthError,
+  toAuthError,
+  type AuthError,
+} from './errors/auth-error.js';
+import { NETWORK_ERROR, NO_ACCOUNT } from './errors/error-codes.js';
 import {
   EventHub,
   type AuthEvent,
@@ -18,22 +20,14 @@ import {
 } from './events.js';
 import { toAccount } from './flows/account.js';
 import type { FlowContext } from './flows/context.js';
-import { logoutPopup, logoutRedirect, type LogoutRequest } from './flows/logout-flow.js';
-import { startPopupFlow } from './flows/popup-flow.js';
-import {
-  handleRedirectResponse,
-  RedirectFailure,
-  startRedirectFlow,
-} from './flows/redirect-flow.js';
+import type { LogoutRequest } from './flows/logout-flow.js';
 import { normalizeRequest } from './flows/request.js';
-import { acquireTokenSilently } from './flows/silent-flow.js';
-import { isAuthTransaction, type AuthTransaction } from './flows/transaction.js';
+import { fromCache, selectAccount } from './flows/silent-cache.js';
 import { createInteractionLock } from './interaction/interaction-lock.js';
-import { DefaultNavigationClient } from './interaction/redirect-navigator.js';
-import { createLogger, type Logger } from './logger.js';
-import { resolvePorts, type Ports } from './ports.js';
-import { createProtocolClient } from './protocol/protocol-client.js';
-import type { ProtocolClient } from './protocol/types.js';
+import { openPopupWindow } from './interaction/popup-window.js';
+import { createLogger } from './logger.js';
+import { resolvePorts } from './ports.js';
+import { readAuthorizationResponseParams } from './response-params.js';
 import type { Account, AuthenticationParameters, AuthResponse } from './types.js';
 
 /** Receives the token of a completed redirect flow. */
@@ -48,116 +42,132 @@ type RedirectOutcome =
   | { kind: 'response'; response: AuthResponse }
   | { kind: 'error'; error: AuthError };
 
+type FlowKind = 'login' | 'acquireToken';
+
+/**
+ * Loads a lazily split part of the library. A failed load (offline, a deployment that replaced
+ * the chunk) becomes a typed error instead of a bare `TypeError`.
+ */
+function load<T>(importer: () => Promise<T>): Promise<T> {
+  return importer().catch((cause: unknown) => {
+    throw new BrowserAuthError(
+      NETWORK_ERROR,
+      'Part of the sign-in code could not be loaded; check the network and try again.',
+      { cause },
+    );
+  });
+}
+
 /**
  * Signs users in and acquires tokens, with the API of the seed document (msal 1.x):
  * `acquireTokenSilent` → on `interaction_required` → `acquireTokenPopup` or
  * `acquireTokenRedirect`, and `handleRedirectCallbacks` for the redirect result.
  *
- * The constructor only validates configuration; storage reads, redirect handling and
- * discovery run behind an internal ready-promise that every public method awaits, so there
- * is no `initialize()` to call first.
+ * The constructor validates configuration and reads the token cache from storage once; redirect
+ * handling runs behind an internal ready-promise that every public method awaits, so there is
+ * no `initialize()` to call first. What most page loads never need — the protocol engine,
+ * popup, iframe, redirect and sign-out — loads on first use.
  *
  * @throws ClientConfigurationError from the constructor, naming the field and the fix.
  */
 export class UserAgentApplication {
-  readonly #config: ResolvedConfiguration;
-  readonly #ports: Ports;
-  readonly #logger: Logger;
-  readonly #events: EventHub;
   readonly #ctx: FlowContext;
   readonly #ready: Promise<void>;
-  readonly #routerNavigation: boolean;
-  #accounts: AccountEntity[] = [];
   #redirect: RedirectOutcome = { kind: 'none' };
 
   constructor(configuration: Configuration) {
     const ports = resolvePorts(configuration?.system?.ports);
-    this.#ports = ports;
-    this.#config = resolveConfiguration(configuration, ports.window?.location.href);
-    this.#logger = createLogger(configuration.system?.logger);
-    this.#events = new EventHub(this.#logger, () => ports.clock.now());
-    this.#routerNavigation = configuration.system?.navigationClient !== undefined;
-
-    const deps = { clock: ports.clock, logger: this.#logger };
-    const cache = createTokenCache(
-      createStore(this.#config.cacheLocation, ports.window, this.#logger),
-      deps,
-    );
-    // Request state must survive the redirect round trip in this tab only: sessionStorage.
-    const session = createStore('sessionStorage', ports.window, this.#logger);
-    const protocols = new Map<string, ProtocolClient>();
-    const notifier = createCacheNotifier();
-    this.#ctx = {
-      config: this.#config,
+    const config = resolveConfiguration(configuration, ports.window?.location.href);
+    const logger = createLogger(configuration.system?.logger);
+    const win = ports.window;
+    const store = createStore(config.cacheLocation, win, logger);
+    const cache = createTokenCache(store, {
+      clientId: config.clientId,
+      clock: ports.clock,
+      logger,
+    });
+    const notifier = createCacheNotifier(undefined, undefined, logger);
+    const ctx: FlowContext = (this.#ctx = {
+      config,
       ports,
-      logger: this.#logger,
+      logger,
       cache,
-      session,
-      transactions: createTransactionStore<AuthTransaction>(session, {
-        ...deps,
-        isTransaction: isAuthTransaction,
-      }),
-      protocol: (authority) => {
-        const key = authority.replace(/\/+$/, '');
-        let client = protocols.get(key);
-        if (client === undefined) {
-          client = createProtocolClient({
-            authority: key,
-            protocolMode: this.#config.protocolMode,
-            clientId: this.#config.clientId,
-            fetch: ports.fetch,
-            clock: ports.clock,
-            logger: this.#logger,
-            allowInsecureRequests: new URL(key).protocol === 'http:',
-          });
-          protocols.set(key, client);
-        }
-        return client;
-      },
-      events: this.#events,
+      store,
+      // Request state must survive the redirect round trip in this tab only: sessionStorage.
+      session: createStore('sessionStorage', win, logger),
+      events: new EventHub(logger, () => ports.clock.now()),
       singleFlight: createSingleFlight(),
-      locks: createLockManager(ports.window),
-      spentTokens: createSpentTokenRegistry(ports.window, ports),
       notifier,
-      interactionGuard: createInteractionLock(),
-      navigationClient:
-        configuration.system?.navigationClient ?? new DefaultNavigationClient(ports.window),
-      accounts: {
-        all: () => this.#accounts,
-        reload: async () => {
-          this.#accounts = await cache.getAccounts({ clientId: this.#config.clientId });
-        },
-      },
-    };
-    this.#accounts = readAccountsNow(
-      this.#config.cacheLocation,
-      ports.window,
-      this.#config.clientId,
-    );
-    // Another tab signed in, renewed or signed out: keep getAccount() current.
-    notifier.subscribe(() => void this.#ctx.accounts.reload());
+      interactions: createInteractionLock(),
+      generation: 0,
+      navigationClient: configuration.system?.navigationClient,
+    });
+    if (win !== undefined) {
+      // Another tab wrote to the shared storage: keep the in-memory view in step.
+      win.addEventListener('storage', (event) => {
+        if (event.storageArea !== null && event.storageArea === store.storage) {
+          cache.sync(event.key);
+        }
+      });
+      // Another tab signed out, whatever the cache location: end the session here too.
+      notifier.subscribe((notice) => {
+        if (notice.type === 'tokens_changed') return;
+        ctx.generation += 1;
+        const gone =
+          notice.type === 'cleared'
+            ? [...cache.getAccounts()]
+            : cache.getAccounts().filter((a) => a.homeAccountId === notice.homeAccountId);
+        for (const entity of gone) {
+          cache.removeAccount(entity.homeAccountId);
+          ctx.events.emit('msal:accountRemoved', 'none', toAccount(entity));
+          ctx.events.emit('msal:logoutSuccess', 'none', toAccount(entity));
+        }
+      });
+    }
     this.#ready = this.#start();
   }
 
   async #start(): Promise<void> {
-    await this.#ctx.accounts.reload();
-    const outcome = await handleRedirectResponse(this.#ctx, this.#routerNavigation).then(
-      (result): RedirectOutcome => {
-        if (result === null) return { kind: 'none' };
-        this.#emitSuccess(result.transaction, 'redirect', result.response);
-        return { kind: 'response', response: result.response };
-      },
-      (error: unknown): RedirectOutcome => {
-        const failure = error instanceof RedirectFailure ? error : undefined;
-        const authError = toAuthError(failure === undefined ? error : failure.cause);
-        const type = failure?.kind === 'login' ? 'msal:loginFailure' : 'msal:acquireTokenFailure';
-        this.#events.emit(type, 'redirect', null, authError);
-        return { kind: 'error', error: authError };
-      },
-    );
+    const ctx = this.#ctx;
+    const win = ctx.ports.window;
+    if (win === undefined) return;
+    const carriesResponse =
+      ctx.session.get(REDIRECT_STASH_KEY) !== undefined ||
+      readAuthorizationResponseParams(new URL(win.location.href)) !== undefined;
+    if (!carriesResponse) {
+      // Most loads: nothing to handle. Fetch the renewal code while the browser is idle, so a
+      // token request later does not wait for it.
+      if (ctx.cache.getAccounts().length > 0) {
+        const prefetch = () => void import('./flows/renew.js').catch(() => undefined);
+        if (typeof win.requestIdleCallback === 'function') win.requestIdleCallback(prefetch);
+        else win.setTimeout(prefetch, 1);
+      }
+      return;
+    }
+    let outcome: RedirectOutcome;
+    try {
+      const { handleRedirectResponse, RedirectFailure } = await load(
+        () => import('./flows/redirect-flow.js'),
+      );
+      outcome = await handleRedirectResponse(ctx).then(
+        (result): RedirectOutcome => {
+          if (result === null) return { kind: 'none' };
+          this.#emit(result.transaction.kind, 'Success', 'redirect', result.response);
+          return { kind: 'response', response: result.response };
+        },
+        (error: unknown): RedirectOutcome => {
+          const failure = error instanceof RedirectFailure ? error : undefined;
+          const authError = toAuthError(failure === undefined ? error : failure.cause);
+          this.#emit(failure?.kind ?? 'acquireToken', 'Failure', 'redirect', null, authError);
+          return { kind: 'error', error: authError };
+        },
+      );
+    } catch (error) {
+      outcome = { kind: 'error', error: toAuthError(error) };
+    }
     this.#redirect = outcome;
     if (outcome.kind !== 'none') {
-      this.#events.emit(
+      ctx.events.emit(
         'msal:handleRedirectEnd',
         'redirect',
         outcome.kind === 'response' ? outcome.response : null,
@@ -165,44 +175,38 @@ export class UserAgentApplication {
     }
   }
 
-  #emitSuccess(
-    transaction: Pick<AuthTransaction, 'kind'>,
+  #emit(
+    kind: FlowKind,
+    phase: 'Start' | 'Success' | 'Failure',
     type: InteractionType,
-    response: AuthResponse,
+    payload: AuthenticationParameters | AuthResponse | null,
+    error: AuthError | null = null,
   ): void {
-    this.#events.emit(
-      transaction.kind === 'login' ? 'msal:loginSuccess' : 'msal:acquireTokenSuccess',
-      type,
-      response,
-    );
+    const name = `msal:${kind}${phase}` as 'msal:loginStart';
+    this.#ctx.events.emit(name, type, payload as AuthenticationParameters, error);
   }
 
   /** Runs a flow with start/success/failure events. */
   async #tracked(
-    kind: 'login' | 'acquireToken',
+    kind: FlowKind,
     type: InteractionType,
     request: AuthenticationParameters,
     run: () => Promise<AuthResponse>,
   ): Promise<AuthResponse> {
-    this.#events.emit(
-      kind === 'login' ? 'msal:loginStart' : 'msal:acquireTokenStart',
-      type,
-      request,
-    );
+    this.#emit(kind, 'Start', type, request);
     try {
       const response = await run();
-      this.#emitSuccess({ kind }, type, response);
+      this.#emit(kind, 'Success', type, response);
       return response;
     } catch (error) {
       const authError = toAuthError(error);
-      this.#events.emit(
-        kind === 'login' ? 'msal:loginFailure' : 'msal:acquireTokenFailure',
-        type,
-        null,
-        authError,
-      );
+      this.#emit(kind, 'Failure', type, null, authError);
       throw authError;
     }
+  }
+
+  #normalize(request: AuthenticationParameters) {
+    return normalizeRequest(request, this.#ctx.config.clientId, this.#ctx.ports.getRandomValues);
   }
 
   /**
@@ -211,18 +215,32 @@ export class UserAgentApplication {
    * `InteractionRequiredAuthError` (its `errorMessage` contains `interaction_required`) when
    * only the user can fix it; fall back to {@link acquireTokenPopup} or {@link acquireTokenRedirect}.
    *
+   * A cached token is served until `system.tokenRenewalOffsetSeconds` before it expires, but
+   * never less than half its lifetime: a token that lives 60 s is served for its first 30 s.
+   *
    * @throws InteractionRequiredAuthError `login_required`, `consent_required`, `interaction_required`, `no_account`
    * @throws ServerError, ClientAuthError (`network_error`, `invalid_id_token`, ...), BrowserAuthError (`monitor_window_timeout`)
    */
   acquireTokenSilent(request: AuthenticationParameters): Promise<AuthResponse> {
     return this.#tracked('acquireToken', 'silent', request, async () => {
-      const normalized = normalizeRequest(
-        request,
-        this.#config.clientId,
-        this.#ports.getRandomValues,
-      );
+      const normalized = this.#normalize(request);
       await this.#ready;
-      return acquireTokenSilently(this.#ctx, request, normalized);
+      const ctx = this.#ctx;
+      const account = selectAccount(ctx, request);
+      const skipCache = request.forceRefresh === true || normalized.claims !== undefined;
+      if (account !== undefined && !skipCache) {
+        const cached = fromCache(ctx, account, normalized);
+        if (cached !== undefined) return cached;
+      }
+      if (account === undefined && request.loginHint === undefined && request.sid === undefined) {
+        throw new InteractionRequiredAuthError(
+          NO_ACCOUNT,
+          'No signed-in account: sign the user in with a popup or redirect first.',
+          { correlationId: normalized.correlationId },
+        );
+      }
+      const { renewSilently } = await load(() => import('./flows/renew.js'));
+      return renewSilently(ctx, account, request, normalized, skipCache);
     });
   }
 
@@ -242,16 +260,54 @@ export class UserAgentApplication {
     return this.#popup('login', request);
   }
 
-  #popup(kind: 'login' | 'acquireToken', request: AuthenticationParameters): Promise<AuthResponse> {
+  /**
+   * Claims the tab's one interaction slot and, for a popup, opens the window — synchronously,
+   * inside the user gesture. Returns the slot's release function and the window.
+   */
+  #beginInteraction(withPopup: boolean): { release: () => void; popup: Window | undefined } {
+    const release = this.#ctx.interactions.beginInteraction();
+    const win = this.#ctx.ports.window;
+    try {
+      const popup =
+        withPopup && win !== undefined
+          ? openPopupWindow(win, { logger: this.#ctx.logger })
+          : undefined;
+      return { release, popup };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** Loads a flow module; on failure closes the popup and gives the slot back. */
+  #loadFlow<T>(
+    importer: () => Promise<T>,
+    begun: { release: () => void; popup: Window | undefined },
+  ): Promise<T> {
+    return load(importer).catch((error: unknown) => {
+      begun.popup?.close();
+      begun.release();
+      throw error;
+    });
+  }
+
+  #popup(kind: FlowKind, request: AuthenticationParameters): Promise<AuthResponse> {
     let started: Promise<AuthResponse>;
     try {
       // Synchronous up to window.open: no await before the popup exists.
-      const normalized = normalizeRequest(
-        request,
-        this.#config.clientId,
-        this.#ports.getRandomValues,
+      const normalized = this.#normalize(request);
+      const begun = this.#beginInteraction(true);
+      if (begun.popup === undefined) {
+        begun.release();
+        throw new BrowserAuthError(
+          NETWORK_ERROR,
+          'There is no browser window to open a popup from.',
+        );
+      }
+      const popup = begun.popup;
+      started = this.#loadFlow(() => import('./flows/popup-flow.js'), begun).then((m) =>
+        m.runPopupFlow(this.#ctx, this.#ready, popup, begun.release, request, normalized, kind),
       );
-      started = startPopupFlow(this.#ctx, this.#ready, request, normalized, kind);
     } catch (error) {
       started = Promise.reject(toAuthError(error));
     }
@@ -271,30 +327,16 @@ export class UserAgentApplication {
     return this.#redirectTo('login', request);
   }
 
-  async #redirectTo(
-    kind: 'login' | 'acquireToken',
-    request: AuthenticationParameters,
-  ): Promise<void> {
-    this.#events.emit(
-      kind === 'login' ? 'msal:loginStart' : 'msal:acquireTokenStart',
-      'redirect',
-      request,
-    );
+  async #redirectTo(kind: FlowKind, request: AuthenticationParameters): Promise<void> {
+    this.#emit(kind, 'Start', 'redirect', request);
     try {
-      const normalized = normalizeRequest(
-        request,
-        this.#config.clientId,
-        this.#ports.getRandomValues,
-      );
-      await startRedirectFlow(this.#ctx, this.#ready, request, normalized, kind);
+      const normalized = this.#normalize(request);
+      const begun = this.#beginInteraction(false);
+      const m = await this.#loadFlow(() => import('./flows/redirect-flow.js'), begun);
+      await m.startRedirectFlow(this.#ctx, this.#ready, request, normalized, kind, begun.release);
     } catch (error) {
       const authError = toAuthError(error);
-      this.#events.emit(
-        kind === 'login' ? 'msal:loginFailure' : 'msal:acquireTokenFailure',
-        'redirect',
-        null,
-        authError,
-      );
+      this.#emit(kind, 'Failure', 'redirect', null, authError);
       throw authError;
     }
   }
@@ -335,18 +377,22 @@ export class UserAgentApplication {
 
   /** The signed-in account when exactly one is known here, else null (use getAllAccounts). */
   getAccount(): Account | null {
-    const [only, ...rest] = this.#accounts;
-    return only !== undefined && rest.length === 0 ? toAccount(only) : null;
+    const accounts = this.#ctx.cache.getAccounts();
+    return accounts.length === 1 ? toAccount(accounts[0]!) : null;
   }
 
   /** Every account signed in to this app in this cache. */
   getAllAccounts(): Account[] {
-    return this.#accounts.map(toAccount);
+    return this.#ctx.cache.getAccounts().map(toAccount);
   }
 
-  /** Signs out by redirect: local tokens are removed, then the provider's end-session endpoint is visited. */
+  /**
+   * Signs out by redirect: local tokens are removed (in every tab of this app, and durably: a
+   * renewal in flight cannot bring them back), then the provider's end-session endpoint is
+   * visited.
+   */
   logout(request: LogoutRequest = {}): Promise<void> {
-    return this.#logout('redirect', () => logoutRedirect(this.#ctx, this.#ready, request), request);
+    return this.#logout('redirect', request);
   }
 
   /** Alias of {@link logout}. */
@@ -356,50 +402,52 @@ export class UserAgentApplication {
 
   /** Signs out in a popup (opened synchronously; call from a user gesture). */
   logoutPopup(request: LogoutRequest = {}): Promise<void> {
-    return this.#logout('popup', () => logoutPopup(this.#ctx, this.#ready, request), request);
+    return this.#logout('popup', request);
   }
 
-  async #logout(
-    type: InteractionType,
-    run: () => Promise<void>,
-    request: LogoutRequest,
-  ): Promise<void> {
+  async #logout(type: 'redirect' | 'popup', request: LogoutRequest): Promise<void> {
     const account = request.account ?? this.getAccount();
-    this.#events.emit('msal:logoutStart', type, account);
+    const events = this.#ctx.events;
+    events.emit('msal:logoutStart', type, account);
     let started: Promise<void>;
     try {
-      started = run();
+      const begun = this.#beginInteraction(type === 'popup');
+      started = this.#loadFlow(() => import('./flows/logout-flow.js'), begun).then((m) =>
+        type === 'popup'
+          ? m.logoutPopup(this.#ctx, this.#ready, request, begun.release, begun.popup)
+          : m.logoutRedirect(this.#ctx, this.#ready, request, begun.release),
+      );
     } catch (error) {
       started = Promise.reject(toAuthError(error));
     }
     try {
       await started;
-      this.#events.emit('msal:logoutSuccess', type, account);
-      this.#events.emit('msal:accountRemoved', type, account);
+      events.emit('msal:logoutSuccess', type, account);
+      events.emit('msal:accountRemoved', type, account);
     } catch (error) {
       const authError = toAuthError(error);
-      this.#events.emit('msal:logoutFailure', type, null, authError);
+      events.emit('msal:logoutFailure', type, null, authError);
       throw authError;
     }
   }
 
   /** Registers a callback for every event; returns an id for {@link removeEventCallback}. */
   addEventCallback(callback: EventCallback): string {
-    return this.#events.add(callback);
+    return this.#ctx.events.add(callback);
   }
 
   /** Removes a callback registered with {@link addEventCallback}. */
   removeEventCallback(id: string): void {
-    this.#events.remove(id);
+    this.#ctx.events.remove(id);
   }
 
   /** Subscribes to one event type; returns the unsubscribe function. */
   on<T extends EventType>(type: T, handler: (event: AuthEvent<T>) => void): () => void {
-    return this.#events.on(type, handler);
+    return this.#ctx.events.on(type, handler);
   }
 
   /** The validated configuration, with defaults applied. */
   getConfiguration(): Readonly<ResolvedConfiguration> {
-    return this.#config;
+    return this.#ctx.config;
   }
 }

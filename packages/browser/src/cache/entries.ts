@@ -1,90 +1,71 @@
 /**
- * The stored schema: every value is a JSON object `{ v, kind, ...fields }`. Decoding is total:
- * anything that is not exactly an entry of the expected kind and version decodes to a reason,
- * never to an exception, so a corrupt, hand-edited or future entry is a cache miss.
+ * The stored schema: every value is a JSON object with `v` (the schema version). Decoding is
+ * total: anything that is not exactly an entry of the expected shape and version decodes to
+ * `undefined`, never to an exception, so a corrupt, hand-edited or future entry is a cache miss.
  */
-import type { AccessTokenEntity, AccountEntity } from './types.js';
-import type { EntryKind } from './keys.js';
+import { accountKey, recordKey } from './keys.js';
+import type { AccessTokenEntity, AccountEntity, AccountRecord } from './types.js';
 
 /** Version of the value schema, written as `v` in every entry. */
 export const SCHEMA_VERSION = 1;
 
-/** Why a stored value was not usable (for logs; never includes the value). */
-export type DecodeFailure = 'unreadable' | 'unsupported_version' | 'wrong_kind' | 'wrong_shape';
-
-export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: DecodeFailure };
-
-/** A secret held per account, issuer and client: a raw ID token or a refresh token. */
-export interface SecretEntity {
-  homeAccountId: string;
-  issuer: string;
-  clientId: string;
-  secret: string;
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Serialises an entry of `kind`. */
-export function encodeEntry(kind: EntryKind, fields: object): string {
-  return JSON.stringify({ ...fields, v: SCHEMA_VERSION, kind });
-}
+const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const isOptionalString = (value: unknown) => value === undefined || isString(value);
+export const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
 
-/**
- * Parses a stored value and checks version, kind and shape. `shape` returns a fresh object with
- * only the known fields, or `undefined` when a field is missing or of the wrong type.
- */
-export function decodeEntry<T>(
-  raw: string,
-  kind: EntryKind,
-  shape: (record: Record<string, unknown>) => T | undefined,
-): Decoded<T> {
-  let parsed: unknown;
+/** Parses JSON and checks the version; `undefined` for anything else. */
+export function parseVersioned(raw: string): Record<string, unknown> | undefined {
   try {
-    parsed = JSON.parse(raw);
+    const parsed: unknown = JSON.parse(raw);
+    // Only this exact version is understood: an older or newer layout may mean anything.
+    return isRecord(parsed) && parsed['v'] === SCHEMA_VERSION ? parsed : undefined;
   } catch {
-    return { ok: false, reason: 'unreadable' };
+    return undefined;
   }
-  if (!isRecord(parsed)) return { ok: false, reason: 'unreadable' };
-  // Only this exact version is understood: an older or newer layout may mean anything.
-  if (parsed['v'] !== SCHEMA_VERSION) return { ok: false, reason: 'unsupported_version' };
-  if (parsed['kind'] !== kind) return { ok: false, reason: 'wrong_kind' };
-  const value = shape(parsed);
-  return value === undefined ? { ok: false, reason: 'wrong_shape' } : { ok: true, value };
 }
 
-/** Shape check for {@link AccountEntity}. */
-export function accountShape(r: Record<string, unknown>): AccountEntity | undefined {
-  const { homeAccountId, issuer, clientId, sub, idTokenClaims, updatedAt } = r;
+function accountShape(r: unknown): AccountEntity | undefined {
+  if (!isRecord(r)) return undefined;
+  const { homeAccountId, issuer, authority, clientId, sub, idTokenClaims: claims, updatedAt } = r;
   if (
-    !isNonEmptyString(homeAccountId) ||
-    !isNonEmptyString(issuer) ||
-    !isNonEmptyString(clientId) ||
-    !isNonEmptyString(sub) ||
-    !isRecord(idTokenClaims) ||
-    typeof idTokenClaims['iss'] !== 'string' ||
-    typeof idTokenClaims['sub'] !== 'string' ||
-    !isFiniteNumber(updatedAt)
+    !isString(homeAccountId) ||
+    !isString(issuer) ||
+    !isString(authority) ||
+    !isString(clientId) ||
+    !isString(sub) ||
+    !isRecord(claims) ||
+    claims['sub'] !== sub ||
+    typeof claims['iss'] !== 'string' ||
+    !isFiniteNumber(updatedAt) ||
+    // The id must describe the account: an entry edited to impersonate another user is refused.
+    homeAccountId !== accountKey(issuer, sub)
   ) {
     return undefined;
   }
   return {
     homeAccountId,
     issuer,
+    authority,
     clientId,
     sub,
-    idTokenClaims: idTokenClaims as AccountEntity['idTokenClaims'],
+    idTokenClaims: claims as AccountEntity['idTokenClaims'],
     updatedAt,
   };
 }
 
-/** Shape check for {@link AccessTokenEntity}. */
-export function accessTokenShape(r: Record<string, unknown>): AccessTokenEntity | undefined {
-  const { homeAccountId, issuer, clientId, secret, tokenType, scopes, resource } = r;
-  const { expiresAt, cachedAt } = r;
+function accessTokenShape(r: unknown): AccessTokenEntity | undefined {
+  if (!isRecord(r)) return undefined;
+  const { secret, tokenType, scopes, resource, expiresAt, cachedAt } = r;
   if (
-    !isNonEmptyString(homeAccountId) ||
-    !isNonEmptyString(issuer) ||
-    !isNonEmptyString(clientId) ||
-    !isNonEmptyString(secret) ||
-    !isNonEmptyString(tokenType) ||
+    !isString(secret) ||
+    !isString(tokenType) ||
     !isStringArray(scopes) ||
     !isStringArray(resource) ||
     !isFiniteNumber(expiresAt) ||
@@ -92,45 +73,42 @@ export function accessTokenShape(r: Record<string, unknown>): AccessTokenEntity 
   ) {
     return undefined;
   }
-  return {
-    homeAccountId,
-    issuer,
-    clientId,
-    secret,
-    tokenType,
-    scopes: [...scopes],
-    resource: [...resource],
-    expiresAt,
-    cachedAt,
-  };
+  return { secret, tokenType, scopes, resource, expiresAt, cachedAt };
 }
 
-/** Shape check for {@link SecretEntity}. */
-export function secretShape(r: Record<string, unknown>): SecretEntity | undefined {
-  const { homeAccountId, issuer, clientId, secret } = r;
+/**
+ * Decodes a stored account record, or `undefined` when it is unusable — including when it is
+ * stored under a key that does not describe it (copied or edited by hand).
+ */
+export function decodeRecord(key: string, raw: string): AccountRecord | undefined {
+  const r = parseVersioned(raw);
+  const account = accountShape(r?.['account']);
+  const tokens = r?.['accessTokens'];
   if (
-    !isNonEmptyString(homeAccountId) ||
-    !isNonEmptyString(issuer) ||
-    !isNonEmptyString(clientId) ||
-    !isNonEmptyString(secret)
+    r === undefined ||
+    account === undefined ||
+    !Array.isArray(tokens) ||
+    !isOptionalString(r['idToken']) ||
+    !isOptionalString(r['refreshToken']) ||
+    recordKey(account.clientId, account.homeAccountId) !== key
   ) {
     return undefined;
   }
-  return { homeAccountId, issuer, clientId, secret };
+  const accessTokens: AccessTokenEntity[] = [];
+  for (const token of tokens) {
+    const shaped = accessTokenShape(token);
+    if (shaped === undefined) return undefined;
+    accessTokens.push(shaped);
+  }
+  return {
+    account,
+    idToken: r['idToken'],
+    refreshToken: r['refreshToken'],
+    accessTokens,
+  };
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
-
-export function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+/** Serialises a record (undefined fields are left out). */
+export function encodeRecord(record: AccountRecord): string {
+  return JSON.stringify({ v: SCHEMA_VERSION, ...record });
 }

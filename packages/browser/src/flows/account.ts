@@ -1,8 +1,15 @@
-import type { AccountEntity, CacheScope, TokenCache } from '../cache/types.js';
+import type { AccountEntity } from '../cache/types.js';
 import type { Account } from '../types.js';
 
-/** The public view of a cached account. */
+const views = new WeakMap<AccountEntity, Account>();
+
+/**
+ * The public view of a cached account. Built once per stored entity (a cache hit returns the
+ * same object), frozen so no caller can change what another one sees.
+ */
 export function toAccount(entity: AccountEntity): Account {
+  let view = views.get(entity);
+  if (view !== undefined) return view;
   const claims = entity.idTokenClaims;
   const str = (value: unknown): string | undefined =>
     typeof value === 'string' && value !== '' ? value : undefined;
@@ -14,7 +21,7 @@ export function toAccount(entity: AccountEntity): Account {
   } catch {
     // an issuer that is not a URL keeps an empty environment
   }
-  return {
+  view = Object.freeze({
     homeAccountId: entity.homeAccountId,
     localAccountId,
     environment,
@@ -26,15 +33,7 @@ export function toAccount(entity: AccountEntity): Account {
     accountIdentifier: localAccountId,
     homeAccountIdentifier: entity.homeAccountId,
     userName: username,
-  };
-}
-
-/** Where an account's tokens are kept: its issuer and client. */
-export function cacheScopeOf(account: AccountEntity): CacheScope {
-  return { issuer: account.issuer, clientId: account.clientId };
-}
-
-/** The account's raw ID token, if one is cached. */
-export function idTokenOf(cache: TokenCache, account: AccountEntity): Promise<string | undefined> {
-  return cache.getIdToken(account.homeAccountId, cacheScopeOf(account));
+  });
+  views.set(entity, view);
+  return view;
 }

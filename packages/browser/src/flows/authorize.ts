@@ -1,12 +1,18 @@
 import { ClientAuthError } from '../errors/auth-error.js';
 import { NO_PENDING_REQUEST, STATE_MISMATCH } from '../errors/error-codes.js';
-import type { AuthorizationRequestInput } from '../protocol/types.js';
+import type { AuthorizationRequestInput, TokenResult } from '../protocol/types.js';
 import { readAuthorizationResponseParams } from '../response-params.js';
 import type { AuthResponse } from '../types.js';
 import { storeTokenResult } from './complete.js';
 import type { FlowContext } from './context.js';
+import { protocolFor } from './protocol.js';
 import type { NormalizedRequest } from './request.js';
-import type { AuthTransaction, TransactionInteraction, TransactionKind } from './transaction.js';
+import {
+  transactionsOf,
+  type AuthTransaction,
+  type TransactionInteraction,
+  type TransactionKind,
+} from './transaction.js';
 
 /** Transactions older than this are abandoned (a user who never came back). */
 export const TRANSACTION_MAX_AGE_MS = 60 * 60 * 1000;
@@ -33,8 +39,7 @@ export async function beginAuthorization(
     extras: AuthorizeExtras;
   },
 ): Promise<{ url: URL; transaction: AuthTransaction }> {
-  const protocol = ctx.protocol(options.authority);
-  const { url, secrets } = await protocol.createAuthorizationRequest({
+  const { url, secrets } = await protocolFor(ctx, options.authority).createAuthorizationRequest({
     ...options.extras,
     redirectUri: options.redirectUri,
     scopes: request.requestScopes,
@@ -53,8 +58,9 @@ export async function beginAuthorization(
     userState: request.userState,
     startPage: options.startPage,
   };
-  await ctx.transactions.prune(TRANSACTION_MAX_AGE_MS);
-  await ctx.transactions.save(secrets.state, transaction);
+  const transactions = transactionsOf(ctx);
+  transactions.prune(TRANSACTION_MAX_AGE_MS);
+  transactions.save(secrets.state, transaction);
   return { url, transaction };
 }
 
@@ -65,7 +71,8 @@ export function responseState(url: URL): string | undefined {
 
 /**
  * Consumes the transaction of a response (single use: a replay finds nothing), validates the
- * response and exchanges the code, then stores the tokens.
+ * response and exchanges the code, then stores the tokens — unless `check` throws on the
+ * validated result, in which case nothing is stored.
  *
  * @throws ClientAuthError `no_pending_request` when no transaction matches the response's state.
  */
@@ -73,6 +80,7 @@ export async function finishAuthorization(
   ctx: FlowContext,
   responseUrl: URL,
   expected?: AuthTransaction,
+  check?: (result: TokenResult) => void,
 ): Promise<{ response: AuthResponse; transaction: AuthTransaction }> {
   const state = responseState(responseUrl);
   if (expected !== undefined && state !== expected.secrets.state) {
@@ -85,24 +93,22 @@ export async function finishAuthorization(
       },
     );
   }
-  const transaction = state === undefined ? undefined : await ctx.transactions.take(state);
+  const transaction = state === undefined ? undefined : transactionsOf(ctx).take(state);
   if (transaction === undefined) {
     throw new ClientAuthError(
       NO_PENDING_REQUEST,
       'The authorization response does not belong to a request this app is waiting for.',
     );
   }
-  const result = await ctx
-    .protocol(transaction.authority)
-    .handleAuthorizationResponse(responseUrl, {
+  const result = await protocolFor(ctx, transaction.authority).handleAuthorizationResponse(
+    responseUrl,
+    {
       secrets: transaction.secrets,
       redirectUri: transaction.redirectUri,
       requestedScopes: transaction.requestedScopes,
-    });
-  const response = await storeTokenResult(ctx, result, {
-    resource: transaction.resource,
-    correlationId: transaction.correlationId,
-    userState: transaction.userState,
-  });
+    },
+  );
+  check?.(result);
+  const response = storeTokenResult(ctx, result, transaction);
   return { response, transaction };
 }

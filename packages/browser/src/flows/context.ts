@@ -1,56 +1,43 @@
-import type { AccountEntity, KeyValueStore, TokenCache, TransactionStore } from '../cache/types.js';
+import type { KeyValueStore, TokenCache } from '../cache/types.js';
 import type { ResolvedConfiguration } from '../config.js';
-import type { SpentTokenRegistry } from '../coordination/spent-tokens.js';
-import type { CacheNotifier, LockManager } from '../coordination/types.js';
+import type { CacheNotifier } from '../coordination/types.js';
 import type { EventHub } from '../events.js';
+import type { InteractionLock } from '../interaction/interaction-lock.js';
 import type { NavigationClient } from '../interaction/types.js';
 import type { Logger } from '../logger.js';
 import type { Ports } from '../ports.js';
-import type { ProtocolClient } from '../protocol/types.js';
-import type { AuthTransaction } from './transaction.js';
 
 /** Shares one in-flight promise per key. */
 export interface SingleFlight {
   run<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }
 
-/** Allows one popup or redirect at a time in this tab. */
-export interface InteractionGuard {
-  /**
-   * Takes the slot and returns its release function.
-   *
-   * @throws BrowserAuthError `interaction_in_progress` when another interaction runs.
-   */
-  beginInteraction(): () => void;
-}
-
 /**
- * The accounts this app knows, mirrored in memory so `getAccount()` can answer synchronously.
+ * What the application instance wires once and its flows share. Everything here is cheap to
+ * create: the protocol engine, locks and transaction store are made by the lazily loaded flows
+ * that need them (see `protocol.ts`, `transaction.ts`).
  */
-export interface AccountRegistry {
-  all(): AccountEntity[];
-  /** Re-reads the cache (after a write here or a notice from another tab). */
-  reload(): Promise<void>;
-}
-
-/** What every flow receives: the layers, wired once by the facade. */
 export interface FlowContext {
   config: ResolvedConfiguration;
   ports: Ports;
   logger: Logger;
+  /** The in-memory view of this client's tokens, written through to the configured storage. */
   cache: TokenCache;
-  transactions: TransactionStore<AuthTransaction>;
-  /** Per-tab store (sessionStorage, else memory) for redirect bookkeeping. */
+  /** The configured storage itself (discovery metadata lives there too). */
+  store: KeyValueStore;
+  /** Per-tab store (sessionStorage, else memory) for redirect bookkeeping and transactions. */
   session: KeyValueStore;
-  /** The protocol client for an authority (one per authority, discovery cached inside). */
-  protocol(authority: string): ProtocolClient;
   events: EventHub;
   singleFlight: SingleFlight;
-  locks: LockManager;
-  /** Refresh tokens any tab of the origin has already sent. */
-  spentTokens: SpentTokenRegistry;
+  /** Tells the app's other tabs of sign-outs (BroadcastChannel). */
   notifier: CacheNotifier;
-  interactionGuard: InteractionGuard;
-  navigationClient: NavigationClient;
-  accounts: AccountRegistry;
+  /** One popup or redirect at a time in this tab. */
+  interactions: InteractionLock;
+  /**
+   * The session generation: sign-out bumps it, and a renewal that started under an older one
+   * stores nothing, so a refresh in flight cannot bring a signed-out account back.
+   */
+  generation: number;
+  /** The app's router hook, when it gave one. */
+  navigationClient: NavigationClient | undefined;
 }

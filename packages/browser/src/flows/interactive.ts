@@ -1,4 +1,4 @@
-import { openPopup } from '../interaction/popup-navigator.js';
+import { attachPopup } from '../interaction/popup-navigator.js';
 import type { PopupHandle } from '../interaction/types.js';
 import type { AuthenticationParameters } from '../types.js';
 import type { AuthorizeExtras } from './authorize.js';
@@ -15,27 +15,7 @@ export function interactiveExtras(params: AuthenticationParameters): AuthorizeEx
   };
 }
 
-/**
- * Claims the tab's single interaction slot. A second popup or redirect while one runs would
- * race on the provider's session and on `state`, so it fails fast instead.
- *
- * @throws BrowserAuthError `interaction_in_progress`
- */
-export function claimInteraction(ctx: FlowContext): () => void {
-  return ctx.interactionGuard.beginInteraction();
-}
-
-/**
- * Opens the popup synchronously (inside the user gesture) for a flow that holds the
- * interaction slot; gives the slot back if the popup cannot be opened.
- *
- * @throws BrowserAuthError `popup_window_error` (synchronously)
- */
-export function openFlowPopup(ctx: FlowContext, win: Window, release: () => void): PopupHandle {
-  try {
-    return openPopup(win, { timers: ctx.ports.timers, logger: ctx.logger });
-  } catch (error) {
-    release();
-    throw error;
-  }
+/** The handle that drives a popup the entry opened synchronously in the user gesture. */
+export function popupHandle(ctx: FlowContext, popup: Window): PopupHandle {
+  return attachPopup(ctx.ports.window!, popup, { timers: ctx.ports.timers, logger: ctx.logger });
 }

@@ -1,48 +1,60 @@
 import type { AccountEntity } from '../cache/types.js';
+import { DefaultNavigationClient } from '../interaction/redirect-navigator.js';
 import type { Account } from '../types.js';
-import { cacheScopeOf, idTokenOf } from './account.js';
 import type { FlowContext } from './context.js';
-import { claimInteraction, openFlowPopup } from './interactive.js';
+import { coordinationOf } from './locks.js';
+import { popupHandle } from './interactive.js';
+import { protocolFor } from './protocol.js';
 
 /** Options of `logout` / `logoutPopup`. */
 export interface LogoutRequest {
-  /** The account to sign out; default the only one (or all when several). */
+  /** The account to sign out; default every account of this app. */
   account?: Account;
   /** Where the provider returns the user; default `auth.postLogoutRedirectUri`. */
   postLogoutRedirectUri?: string;
 }
 
 /**
- * Removes the account's tokens locally first, so the app is signed out even if the provider
- * cannot be reached, then builds the RP-initiated logout URL with `id_token_hint`
- * (OIDC RP-Initiated Logout 1.0, section 2).
+ * Removes the accounts' tokens locally first, so the app is signed out even if the provider
+ * cannot be reached, then builds the RP-initiated logout URL with `id_token_hint` at the
+ * authority the account signed in with (OIDC RP-Initiated Logout 1.0, section 2).
+ *
+ * Each removal happens under the account's renewal lock, after bumping the session generation:
+ * a refresh already in flight (here, or in another tab sharing the storage) finishes first or
+ * finds its generation stale and stores nothing, so no token written after the sign-out brings
+ * the account back. Other tabs hear of it over the notifier whatever the cache location.
  */
-async function signOutLocally(
-  ctx: FlowContext,
-  request: LogoutRequest,
-): Promise<{ endSessionUrl: URL | undefined; removed: AccountEntity[] }> {
-  const all = ctx.accounts.all();
-  const targets =
+async function signOutLocally(ctx: FlowContext, request: LogoutRequest): Promise<URL | undefined> {
+  const all = ctx.cache.getAccounts();
+  const targets: readonly AccountEntity[] =
     request.account === undefined
       ? all
       : all.filter((a) => a.homeAccountId === request.account?.homeAccountId);
   const first = targets[0];
-  const idTokenHint = first === undefined ? undefined : await idTokenOf(ctx.cache, first);
   let endSessionUrl: URL | undefined;
-  try {
-    endSessionUrl = await ctx.protocol(ctx.config.authority).createEndSessionUrl({
-      idTokenHint,
-      postLogoutRedirectUri: request.postLogoutRedirectUri ?? ctx.config.postLogoutRedirectUri,
-    });
-  } catch {
-    ctx.logger.warning('The provider could not be reached for sign-out; signed out locally only.');
+  if (first !== undefined) {
+    try {
+      endSessionUrl = await protocolFor(ctx, first.authority).createEndSessionUrl({
+        idTokenHint: ctx.cache.getIdToken(first.homeAccountId),
+        postLogoutRedirectUri: request.postLogoutRedirectUri ?? ctx.config.postLogoutRedirectUri,
+      });
+    } catch {
+      ctx.logger.warning(
+        'The provider could not be reached for sign-out; signed out locally only.',
+      );
+    }
   }
+  const { locks } = coordinationOf(ctx);
   for (const account of targets) {
-    await ctx.cache.removeAccount(account.homeAccountId, cacheScopeOf(account));
-    ctx.notifier.notify({ type: 'account_removed', homeAccountId: account.homeAccountId });
+    const id = account.homeAccountId;
+    ctx.generation += 1;
+    await locks.runWithLock(`renew.${id}`, ctx.config.lockTimeout, () => {
+      ctx.cache.removeAccount(id);
+      return Promise.resolve();
+    });
+    ctx.notifier.notify({ type: 'account_removed', homeAccountId: id });
   }
-  await ctx.accounts.reload();
-  return { endSessionUrl, removed: targets };
+  return endSessionUrl;
 }
 
 /** Signs out and navigates to the provider's end-session endpoint (when it has one). */
@@ -50,14 +62,15 @@ export async function logoutRedirect(
   ctx: FlowContext,
   ready: Promise<void>,
   request: LogoutRequest,
+  release: () => void,
 ): Promise<void> {
-  const release = claimInteraction(ctx);
   try {
     await ready;
-    const { endSessionUrl } = await signOutLocally(ctx, request);
+    const endSessionUrl = await signOutLocally(ctx, request);
     const target =
       endSessionUrl?.href ?? request.postLogoutRedirectUri ?? ctx.config.postLogoutRedirectUri;
-    await ctx.navigationClient.navigateExternal(target, { noHistory: false });
+    const navigation = ctx.navigationClient ?? new DefaultNavigationClient(ctx.ports.window);
+    await navigation.navigateExternal(target, { noHistory: false });
   } catch (error) {
     release();
     throw error;
@@ -65,35 +78,33 @@ export async function logoutRedirect(
 }
 
 /**
- * Signs out with the provider in a popup, opened synchronously in the user gesture. The
- * promise settles when the popup is back on this origin, closed, or timed out; the local
+ * Signs out with the provider in a popup the entry opened synchronously in the user gesture.
+ * The promise settles when the popup is back on this origin, closed, or timed out; the local
  * sign-out has happened either way.
  */
-export function logoutPopup(
+export async function logoutPopup(
   ctx: FlowContext,
   ready: Promise<void>,
   request: LogoutRequest,
+  release: () => void,
+  popupWindow: Window | undefined,
 ): Promise<void> {
-  const release = claimInteraction(ctx);
-  const win = ctx.ports.window;
-  const popup = win === undefined ? undefined : openFlowPopup(ctx, win, release);
-  return (async () => {
-    try {
-      await ready;
-      const { endSessionUrl } = await signOutLocally(ctx, request);
-      if (popup === undefined || endSessionUrl === undefined) return;
-      await popup
-        .navigateUntilReturn(endSessionUrl, {
-          returnUrl: request.postLogoutRedirectUri ?? ctx.config.postLogoutRedirectUri,
-          timeoutMs: ctx.config.windowHashTimeout,
-        })
-        .catch(() => {
-          // Timed out: the local sign-out already happened, which is what matters.
-          ctx.logger.info('The sign-out popup did not come back in time.');
-        });
-    } finally {
-      popup?.close();
-      release();
-    }
-  })();
+  const popup = popupWindow === undefined ? undefined : popupHandle(ctx, popupWindow);
+  try {
+    await ready;
+    const endSessionUrl = await signOutLocally(ctx, request);
+    if (popup === undefined || endSessionUrl === undefined) return;
+    await popup
+      .navigateUntilReturn(endSessionUrl, {
+        returnUrl: request.postLogoutRedirectUri ?? ctx.config.postLogoutRedirectUri,
+        timeoutMs: ctx.config.windowHashTimeout,
+      })
+      .catch(() => {
+        // Timed out: the local sign-out already happened, which is what matters.
+        ctx.logger.info('The sign-out popup did not come back in time.');
+      });
+  } finally {
+    popup?.close();
+    release();
+  }
 }

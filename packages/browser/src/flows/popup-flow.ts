@@ -1,55 +1,46 @@
-import { toAuthError } from '../errors/auth-error.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
 import type { FlowContext } from './context.js';
-import { claimInteraction, interactiveExtras, openFlowPopup } from './interactive.js';
+import { interactiveExtras, popupHandle } from './interactive.js';
 import type { NormalizedRequest } from './request.js';
-import type { TransactionKind } from './transaction.js';
+import { transactionsOf, type TransactionKind } from './transaction.js';
 
 /**
- * Opens the popup synchronously — inside the caller's user gesture, so popup blockers allow
- * it — and returns the rest of the flow as a promise. Everything async (discovery, PKCE)
- * happens after the window exists; it shows `about:blank` meanwhile.
- *
- * @throws BrowserAuthError `interaction_in_progress`, `popup_window_error` (synchronously)
+ * The popup flow after the window exists (the entry opened it synchronously inside the user
+ * gesture, so popup blockers allow it). Everything async — discovery, PKCE — happens here,
+ * while the popup shows `about:blank`. The popup is closed and the interaction slot released
+ * on every outcome.
  */
-export function startPopupFlow(
+export async function runPopupFlow(
   ctx: FlowContext,
   ready: Promise<void>,
+  popupWindow: Window,
+  release: () => void,
   params: AuthenticationParameters,
   request: NormalizedRequest,
   kind: TransactionKind,
 ): Promise<AuthResponse> {
-  const release = claimInteraction(ctx);
-  const win = ctx.ports.window;
-  if (win === undefined) {
+  const popup = popupHandle(ctx, popupWindow);
+  let state: string | undefined;
+  try {
+    await ready;
+    const { url, transaction } = await beginAuthorization(ctx, request, {
+      kind,
+      interaction: 'popup',
+      authority: params.authority ?? ctx.config.authority,
+      redirectUri: params.redirectUri ?? ctx.config.redirectUri,
+      extras: interactiveExtras(params),
+    });
+    state = transaction.secrets.state;
+    const responseUrl = await popup.navigate(url, {
+      state,
+      redirectUri: transaction.redirectUri,
+      timeoutMs: ctx.config.windowHashTimeout,
+    });
+    return (await finishAuthorization(ctx, responseUrl, transaction)).response;
+  } finally {
+    popup.close();
+    if (state !== undefined) transactionsOf(ctx).remove(state);
     release();
-    throw toAuthError(new Error('no window'), { correlationId: request.correlationId });
   }
-  const popup = openFlowPopup(ctx, win, release);
-  return (async () => {
-    let state: string | undefined;
-    try {
-      await ready;
-      const { url, transaction } = await beginAuthorization(ctx, request, {
-        kind,
-        interaction: 'popup',
-        authority: params.authority ?? ctx.config.authority,
-        redirectUri: params.redirectUri ?? ctx.config.redirectUri,
-        extras: interactiveExtras(params),
-      });
-      state = transaction.secrets.state;
-      const responseUrl = await popup.navigate(url, {
-        state,
-        redirectUri: transaction.redirectUri,
-        timeoutMs: ctx.config.windowHashTimeout,
-      });
-      const { response } = await finishAuthorization(ctx, responseUrl, transaction);
-      return response;
-    } finally {
-      popup.close();
-      if (state !== undefined) await ctx.transactions.remove(state);
-      release();
-    }
-  })();
 }

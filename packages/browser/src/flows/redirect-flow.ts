@@ -1,3 +1,4 @@
+import { REDIRECT_PENDING_KEY, REDIRECT_STASH_KEY } from '../cache/keys.js';
 import { ClientAuthError } from '../errors/auth-error.js';
 import { STATE_MISMATCH } from '../errors/error-codes.js';
 import { completeAuthorizationCallback } from '../interaction/callback-page.js';
@@ -8,14 +9,15 @@ import {
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
 import type { FlowContext } from './context.js';
-import { claimInteraction, interactiveExtras } from './interactive.js';
+import { interactiveExtras } from './interactive.js';
 import type { NormalizedRequest } from './request.js';
-import type { AuthTransaction, TransactionKind } from './transaction.js';
+import { transactionsOf, type AuthTransaction, type TransactionKind } from './transaction.js';
+import { DefaultNavigationClient } from '../interaction/redirect-navigator.js';
+import type { NavigationClient } from '../interaction/types.js';
 
-/** `state` of the redirect this tab is waiting for. */
-const PENDING_KEY = 'tessera.v1.redirect.pending';
-/** A response carried from the redirect URI to the start page. */
-const STASH_KEY = 'tessera.v1.redirect.response';
+function navigation(ctx: FlowContext): NavigationClient {
+  return ctx.navigationClient ?? new DefaultNavigationClient(ctx.ports.window);
+}
 
 /**
  * Starts a redirect flow: stores the transaction and leaves the page for the provider.
@@ -27,8 +29,8 @@ export async function startRedirectFlow(
   params: AuthenticationParameters,
   request: NormalizedRequest,
   kind: TransactionKind,
+  release: () => void,
 ): Promise<void> {
-  const release = claimInteraction(ctx);
   try {
     await ready;
     const startPage = params.redirectStartPage ?? ctx.ports.window?.location.href;
@@ -40,8 +42,8 @@ export async function startRedirectFlow(
       startPage,
       extras: interactiveExtras(params),
     });
-    await ctx.session.set(PENDING_KEY, transaction.secrets.state);
-    await ctx.navigationClient.navigateExternal(url.href, { noHistory: false });
+    ctx.session.set(REDIRECT_PENDING_KEY, transaction.secrets.state);
+    await navigation(ctx).navigateExternal(url.href, { noHistory: false });
   } catch (error) {
     release();
     throw error;
@@ -71,7 +73,7 @@ async function finishTagged(
   responseUrl: URL,
 ): Promise<{ response: AuthResponse; transaction: AuthTransaction }> {
   const state = readAuthorizationResponseParams(responseUrl)?.get('state') ?? undefined;
-  const kind = state === undefined ? undefined : (await ctx.transactions.peek(state))?.kind;
+  const kind = state === undefined ? undefined : transactionsOf(ctx).peek(state)?.kind;
   try {
     return await finishAuthorization(ctx, responseUrl);
   } catch (error) {
@@ -86,15 +88,15 @@ async function finishTagged(
  */
 export async function handleRedirectResponse(
   ctx: FlowContext,
-  routerNavigation: boolean,
 ): Promise<{ response: AuthResponse; transaction: AuthTransaction } | null> {
+  const routerNavigation = ctx.navigationClient !== undefined;
   const win = ctx.ports.window;
   if (win === undefined) return null;
 
-  const stashed = await ctx.session.get(STASH_KEY);
+  const stashed = ctx.session.get(REDIRECT_STASH_KEY);
   if (stashed !== undefined) {
-    await ctx.session.remove(STASH_KEY);
-    await ctx.session.remove(PENDING_KEY);
+    ctx.session.remove(REDIRECT_STASH_KEY);
+    ctx.session.remove(REDIRECT_PENDING_KEY);
     return finishTagged(ctx, new URL(stashed));
   }
 
@@ -116,15 +118,15 @@ export async function handleRedirectResponse(
   win.history.replaceState(win.history.state, '', cleanUrl);
 
   const state = params.get('state') ?? '';
-  const pending = await ctx.session.get(PENDING_KEY);
-  const transaction = await ctx.transactions.peek(state);
+  const pending = ctx.session.get(REDIRECT_PENDING_KEY);
+  const transaction = transactionsOf(ctx).peek(state);
   if (transaction === undefined || transaction.interaction !== 'redirect') {
     if (pending === undefined) {
       ctx.logger.info('Ignored an authorization response that was already used or is not ours.');
       return null;
     }
-    await ctx.session.remove(PENDING_KEY);
-    await ctx.transactions.remove(pending);
+    ctx.session.remove(REDIRECT_PENDING_KEY);
+    transactionsOf(ctx).remove(pending);
     throw new ClientAuthError(
       STATE_MISMATCH,
       'The authorization response state does not match the pending request.',
@@ -147,11 +149,11 @@ export async function handleRedirectResponse(
     !samePage(startPage, cleanUrl)
   ) {
     // Finish on the start page, so the app that receives the callbacks is the one the user left.
-    await ctx.session.set(STASH_KEY, current.href);
-    await ctx.navigationClient.navigateInternal(startPage, { noHistory: true });
+    ctx.session.set(REDIRECT_STASH_KEY, current.href);
+    await navigation(ctx).navigateInternal(startPage, { noHistory: true });
     if (!routerNavigation) return new Promise<never>(() => undefined); // the page is unloading
-    return handleRedirectResponse(ctx, routerNavigation);
+    return handleRedirectResponse(ctx);
   }
-  await ctx.session.remove(PENDING_KEY);
+  ctx.session.remove(REDIRECT_PENDING_KEY);
   return finishTagged(ctx, current);
 }

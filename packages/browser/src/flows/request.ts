@@ -1,5 +1,6 @@
 import { ClientConfigurationError } from '../errors/auth-error.js';
 import { INVALID_REQUEST_PARAMETER } from '../errors/error-codes.js';
+import { normalizeResource, resourceScopes } from '../cache/scopes.js';
 import type { AuthenticationParameters } from '../types.js';
 
 /** Scopes every sign-in asks for: an ID token, the profile, and a refresh token (OIDC Core 11). */
@@ -9,8 +10,11 @@ export const DEFAULT_OIDC_SCOPES = ['openid', 'profile', 'offline_access'] as co
 export interface NormalizedRequest {
   /** The scopes the access token is for, as the caller asked (client id removed). */
   scopes: string[];
+  /** The non-OIDC scopes, normalised: what a cached access token must cover. */
+  cacheScopes: string[];
   /** Everything sent in `scope`: the access-token scopes, extra consent scopes and OIDC scopes. */
   requestScopes: string[];
+  /** Normalised RFC 8707 resources; undefined when none. */
   resource: string[] | undefined;
   claims: string | undefined;
   correlationId: string;
@@ -28,10 +32,18 @@ function stringList(field: string, value: unknown): string[] {
   return (value as string[]).map((s) => s.trim()).filter((s) => s !== '');
 }
 
-/** A random correlation id for logs and errors (not a secret). */
+let correlationPrefix: string | undefined;
+let correlationCount = 0;
+
+/**
+ * A correlation id for logs and errors: a random per-page prefix and a counter, unique without
+ * drawing random bytes on every call (it is not a secret and is never sent).
+ */
 export function newCorrelationId(getRandomValues: <T extends Uint8Array>(a: T) => T): string {
-  const bytes = getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  correlationPrefix ??= Array.from(getRandomValues(new Uint8Array(6)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+  return `${correlationPrefix}-${(++correlationCount).toString(16)}`;
 }
 
 /**
@@ -57,8 +69,10 @@ export function normalizeRequest(
   const requestScopes = [...new Set([...DEFAULT_OIDC_SCOPES, ...scopes, ...extra])];
   const resource =
     req.resource === undefined
-      ? undefined
-      : stringList('resource', typeof req.resource === 'string' ? [req.resource] : req.resource);
+      ? []
+      : normalizeResource(
+          stringList('resource', typeof req.resource === 'string' ? [req.resource] : req.resource),
+        );
   const claims = req.claims ?? req.claimsRequest;
   if (claims !== undefined) {
     try {
@@ -72,8 +86,9 @@ export function normalizeRequest(
   }
   return {
     scopes,
+    cacheScopes: resourceScopes(scopes),
     requestScopes,
-    resource: resource === undefined || resource.length === 0 ? undefined : resource,
+    resource: resource.length === 0 ? undefined : resource,
     claims,
     correlationId: req.correlationId ?? newCorrelationId(getRandomValues),
     userState: req.state ?? '',

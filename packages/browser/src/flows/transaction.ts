@@ -1,4 +1,7 @@
+import { createTransactionStore } from '../cache/transaction-store.js';
+import type { TransactionStore } from '../cache/types.js';
 import type { AuthorizationSecrets } from '../protocol/types.js';
+import type { FlowContext } from './context.js';
 
 /** Which public call started an authorization request. */
 export type TransactionKind = 'login' | 'acquireToken';
@@ -45,4 +48,20 @@ export function isAuthTransaction(value: unknown): value is AuthTransaction {
     typeof t.correlationId === 'string' &&
     typeof t.userState === 'string'
   );
+}
+
+const stores = new WeakMap<FlowContext, TransactionStore<AuthTransaction>>();
+
+/** The store of this instance's pending requests: in the tab's session store, shape-checked. */
+export function transactionsOf(ctx: FlowContext): TransactionStore<AuthTransaction> {
+  let store = stores.get(ctx);
+  if (store === undefined) {
+    store = createTransactionStore(ctx.session, {
+      clock: ctx.ports.clock,
+      logger: ctx.logger,
+      isTransaction: isAuthTransaction,
+    });
+    stores.set(ctx, store);
+  }
+  return store;
 }

@@ -8,20 +8,13 @@ import {
   popupWindowError,
   userCancelledError,
 } from './interaction-errors.js';
-import {
-  POPUP_NAME_PREFIX,
-  randomNameSuffix,
-  removePopupMarker,
-  setPopupMarker,
-} from './markers.js';
+import { removePopupMarker, setPopupMarker } from './markers.js';
+import { isClosed, openPopupWindow } from './popup-window.js';
 import { waitForResponse } from './response-channel.js';
 import type { BroadcastChannelConstructor } from './response-message.js';
 import type { NavigateOptions, PopupHandle, PopupOptions, ReturnNavigateOptions } from './types.js';
 
-/** Default popup width in CSS pixels (fits the common provider sign-in pages). */
-export const DEFAULT_POPUP_WIDTH = 483;
-/** Default popup height in CSS pixels. */
-export const DEFAULT_POPUP_HEIGHT = 600;
+export { DEFAULT_POPUP_HEIGHT, DEFAULT_POPUP_WIDTH } from './popup-window.js';
 /**
  * How long the opener must see the popup on the provider page before trusting that it is still
  * attached (not severed by Cross-Origin-Opener-Policy, which Chromium applies a moment after the
@@ -101,28 +94,12 @@ export interface OpenPopupOptions extends PopupOptions {
  *   returns null (blocked) or returns a window that is already closed.
  */
 export function openPopup(win: Window, options: OpenPopupOptions): PopupHandle {
-  const width = options.width ?? DEFAULT_POPUP_WIDTH;
-  const height = options.height ?? DEFAULT_POPUP_HEIGHT;
-  const name = popupWindowName(options.name);
-  let popup: Window | null;
-  try {
-    popup = win.open('about:blank', name, popupFeatures(win, width, height));
-  } catch (cause) {
-    throw popupWindowError('The popup window could not be opened.', cause);
-  }
-  // Some blockers hand back a window that is already closed instead of null.
-  if (popup === null || popup === undefined || isClosed(popup)) {
-    throw popupWindowError(
-      'The popup window was blocked. Open it directly in a click handler, before any await.',
-    );
-  }
-  try {
-    popup.focus();
-  } catch {
-    // Focus is cosmetic.
-  }
-  options.logger.verbose('Opened the popup window.');
-  return new PopupNavigator(win, popup, options);
+  return attachPopup(win, openPopupWindow(win, options), options);
+}
+
+/** Wraps a popup opened by {@link openPopupWindow} (in the user gesture) in its handle. */
+export function attachPopup(opener: Window, popup: Window, options: OpenPopupOptions): PopupHandle {
+  return new PopupNavigator(opener, popup, options);
 }
 
 /** The popup {@link PopupHandle}; see {@link openPopup} for the closed/COOP rule. */
@@ -368,14 +345,6 @@ function safely(fn: () => void): void {
   }
 }
 
-function isClosed(popup: Window): boolean {
-  try {
-    return popup.closed;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * True when the popup shows a page after our navigation: a cross-origin page (reading its
  * location throws) or a same-origin one other than the initial `about:blank`. Used only to
@@ -397,25 +366,4 @@ function isOnPage(popup: Window, target: URL): boolean {
   } catch {
     return false;
   }
-}
-
-/** The popup's window name: our fixed prefix, then the given name or a random suffix. */
-function popupWindowName(name: string | undefined): string {
-  if (name === undefined || name === '') return `${POPUP_NAME_PREFIX}${randomNameSuffix()}`;
-  return name.startsWith(POPUP_NAME_PREFIX) ? name : `${POPUP_NAME_PREFIX}${name}`;
-}
-
-/** `window.open` features for a popup of the given size, centred over the opener window. */
-function popupFeatures(win: Window, width: number, height: number): string {
-  const x = finite(win.screenLeft) ?? finite(win.screenX) ?? 0;
-  const y = finite(win.screenTop) ?? finite(win.screenY) ?? 0;
-  const outerWidth = finite(win.outerWidth) || finite(win.innerWidth) || width;
-  const outerHeight = finite(win.outerHeight) || finite(win.innerHeight) || height;
-  const left = Math.max(0, Math.round(x + (outerWidth - width) / 2));
-  const top = Math.max(0, Math.round(y + (outerHeight - height) / 2));
-  return `width=${width},height=${height},left=${left},top=${top}`;
-}
-
-function finite(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

@@ -1,53 +1,25 @@
-import { resourceScopes } from '../cache/scopes.js';
+/**
+ * The network half of `acquireTokenSilent`, loaded on first use: refresh-token grant, then the
+ * hidden iframe, under a cross-tab lock. The cache half (`silent-cache.ts`) stays in the entry.
+ */
 import type { AccountEntity } from '../cache/types.js';
+import { fingerprint } from '../coordination/spent-tokens.js';
 import {
   InteractionRequiredAuthError,
   isInteractionRequiredAuthError,
   ServerError,
 } from '../errors/auth-error.js';
-import { NO_ACCOUNT } from '../errors/error-codes.js';
-import { fingerprint } from '../coordination/spent-tokens.js';
+import { INTERACTION_REQUIRED, LOGIN_REQUIRED, NO_ACCOUNT } from '../errors/error-codes.js';
 import { createIframeNavigator } from '../interaction/iframe-navigator.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
-import { buildAuthResponse, storeTokenResult } from './complete.js';
-import { cacheScopeOf, idTokenOf } from './account.js';
+import { storeTokenResult } from './complete.js';
 import type { FlowContext } from './context.js';
+import { coordinationOf } from './locks.js';
+import { protocolFor } from './protocol.js';
 import type { NormalizedRequest } from './request.js';
-
-/** Picks the account a silent request is for: the one asked for, or the only one known. */
-export function selectAccount(
-  ctx: FlowContext,
-  request: AuthenticationParameters,
-): AccountEntity | undefined {
-  const accounts = ctx.accounts.all();
-  if (request.account !== undefined) {
-    return accounts.find((a) => a.homeAccountId === request.account?.homeAccountId);
-  }
-  return accounts.length === 1 ? accounts[0] : undefined;
-}
-
-async function fromCache(
-  ctx: FlowContext,
-  account: AccountEntity,
-  request: NormalizedRequest,
-): Promise<AuthResponse | undefined> {
-  const scope = cacheScopeOf(account);
-  const token = await ctx.cache.findAccessToken({
-    homeAccountId: account.homeAccountId,
-    ...scope,
-    scopes: request.scopes,
-    resource: request.resource,
-    validUntilAtLeast: ctx.ports.clock.now() + ctx.config.tokenRenewalOffsetSeconds * 1000,
-  });
-  if (token === undefined) return undefined;
-  const idToken = await idTokenOf(ctx.cache, account);
-  return buildAuthResponse(account, token, idToken, {
-    fromCache: true,
-    correlationId: request.correlationId,
-    userState: request.userState,
-  });
-}
+import { fromCache } from './silent-cache.js';
+import { transactionsOf } from './transaction.js';
 
 /** How long to wait for another tab's renewal to reach this tab's storage. */
 const SPENT_WAIT_MS = 2000;
@@ -64,16 +36,21 @@ async function usableRefreshToken(
   account: AccountEntity,
   request: NormalizedRequest,
 ): Promise<{ response?: AuthResponse; refreshToken?: string }> {
-  const scope = cacheScopeOf(account);
-  const token = await ctx.cache.getRefreshToken(account.homeAccountId, scope);
+  const id = account.homeAccountId;
+  const token = ctx.cache.getRefreshToken(id);
   if (token === undefined) return {};
-  if (!(await ctx.spentTokens.wasSpent(await fingerprint(token)))) return { refreshToken: token };
+  if (!(await coordinationOf(ctx).spent.wasSpent(await fingerprint(token)))) {
+    return { refreshToken: token };
+  }
   const deadline = ctx.ports.clock.now() + SPENT_WAIT_MS;
   while (ctx.ports.clock.now() < deadline) {
     await new Promise<void>((resolve) => ctx.ports.timers.setTimeout(resolve, SPENT_POLL_MS));
-    const cached = await fromCache(ctx, account, request);
+    // Storage events from the other tab update the view meanwhile; read storage too, in
+    // case the event is still on its way.
+    ctx.cache.sync(null);
+    const cached = fromCache(ctx, account, request);
     if (cached !== undefined) return { response: cached };
-    const current = await ctx.cache.getRefreshToken(account.homeAccountId, scope);
+    const current = ctx.cache.getRefreshToken(id);
     if (current !== token) return current === undefined ? {} : { refreshToken: current };
   }
   ctx.logger.warning(
@@ -83,57 +60,52 @@ async function usableRefreshToken(
 }
 
 /**
- * Refresh-token grant (RFC 6749 6). Returns undefined when there is no usable refresh token:
- * a rejected one (`invalid_grant`, RFC 6749 5.2) is dropped so it is never sent again.
- * Network and other errors propagate and keep the refresh token.
+ * Refresh-token grant (RFC 6749 6), sent only to the authority the account signed in with.
+ * Returns `rejected` when the provider refused the refresh token (`invalid_grant`, RFC 6749
+ * 5.2): it is dropped so it is never sent again. Network and other errors propagate and keep it.
  */
 async function viaRefreshToken(
   ctx: FlowContext,
   account: AccountEntity,
   request: NormalizedRequest,
-): Promise<AuthResponse | undefined> {
-  const scope = cacheScopeOf(account);
+  generation: number,
+): Promise<AuthResponse | 'none' | 'rejected'> {
   const usable = await usableRefreshToken(ctx, account, request);
   if (usable.response !== undefined) return usable.response;
   const refreshToken = usable.refreshToken;
-  if (refreshToken === undefined) return undefined;
-  const settleSpent = ctx.spentTokens.markSpent(await fingerprint(refreshToken));
+  if (refreshToken === undefined) return 'none';
+  const settleSpent = coordinationOf(ctx).spent.markSpent(await fingerprint(refreshToken));
   let spent = false;
   try {
-    const result = await ctx.protocol(ctx.config.authority).refresh({
+    const result = await protocolFor(ctx, account.authority).refresh({
       refreshToken,
       scopes: request.scopes.length > 0 ? request.scopes : request.requestScopes,
       resource: request.resource,
       expectedSub: account.sub,
     });
     spent = result.refreshToken !== undefined && result.refreshToken !== refreshToken;
-    return await storeTokenResult(ctx, result, {
-      previous: account,
-      resource: request.resource,
-      correlationId: request.correlationId,
-      userState: request.userState,
-    });
+    return storeTokenResult(
+      ctx,
+      result,
+      { ...request, authority: account.authority },
+      account,
+      generation,
+    );
   } catch (error) {
     // The grant does not cover these scopes (RFC 6749 6: a refresh may not widen scope): the
     // refresh token stays good for the scopes it has, and the iframe may still get consent.
     if (error instanceof ServerError && error.error === 'invalid_scope') {
-      ctx.logger.info(
-        'The refresh token does not cover the scopes; trying the hidden iframe.',
-        request.correlationId,
-      );
-      return undefined;
+      ctx.logger.info('The refresh token does not cover the scopes; trying the hidden iframe.');
+      return 'none';
     }
     const rejected =
       (error instanceof ServerError && error.error === 'invalid_grant') ||
       isInteractionRequiredAuthError(error);
     if (!rejected) throw error;
     spent = true;
-    ctx.logger.info(
-      'The refresh token was rejected; trying the hidden iframe.',
-      request.correlationId,
-    );
-    await ctx.cache.removeRefreshToken(account.homeAccountId, scope);
-    return undefined;
+    ctx.logger.info('The refresh token was rejected; trying the hidden iframe.');
+    ctx.cache.removeRefreshToken(account.homeAccountId);
+    return 'rejected';
   } finally {
     settleSpent(spent);
   }
@@ -142,6 +114,8 @@ async function viaRefreshToken(
 /**
  * Hidden iframe with `prompt=none` (OIDC Core 3.1.2.1), auth code + PKCE. Uses the ID token
  * as `id_token_hint`, which Core recommends with `prompt=none`, else the login hint or sid.
+ * A result for another user than `account` is refused and caches nothing: the provider's
+ * session belongs to someone else now, and only the user can sort that out.
  */
 async function viaIframe(
   ctx: FlowContext,
@@ -156,11 +130,12 @@ async function viaIframe(
       'No browser window to renew the session in.',
     );
   }
-  const idTokenHint = account === undefined ? undefined : await idTokenOf(ctx.cache, account);
+  const idTokenHint =
+    account === undefined ? undefined : ctx.cache.getIdToken(account.homeAccountId);
   const { url, transaction } = await beginAuthorization(ctx, request, {
     kind: 'acquireToken',
     interaction: 'silent',
-    authority: params.authority ?? ctx.config.authority,
+    authority: params.authority ?? account?.authority ?? ctx.config.authority,
     redirectUri: params.redirectUri ?? ctx.config.redirectUri,
     extras: {
       prompt: 'none',
@@ -180,65 +155,75 @@ async function viaIframe(
       redirectUri: transaction.redirectUri,
       timeoutMs: ctx.config.loadFrameTimeout,
     });
-    const { response } = await finishAuthorization(ctx, responseUrl, transaction);
+    const { response } = await finishAuthorization(ctx, responseUrl, transaction, (result) => {
+      const sub = result.idTokenClaims?.sub;
+      if (account !== undefined && sub !== account.sub) {
+        throw new InteractionRequiredAuthError(
+          LOGIN_REQUIRED,
+          "The provider's session belongs to another user than the requested account.",
+          { correlationId: request.correlationId },
+        );
+      }
+    });
     return response;
   } finally {
-    await ctx.transactions.remove(transaction.secrets.state);
+    transactionsOf(ctx).remove(transaction.secrets.state);
   }
 }
 
 /**
- * The silent order: a cached token that covers the scopes and is not within the renewal
- * offset → refresh-token grant → hidden iframe → InteractionRequiredAuthError. Concurrent
- * identical requests share one network round trip (single-flight); renewals of one account
- * are serialised across tabs by a lock, and the cache is re-read after the lock because
- * another tab may have renewed meanwhile.
+ * The network part of the silent order: refresh-token grant → hidden iframe →
+ * InteractionRequiredAuthError. Concurrent identical requests share one round trip
+ * (single-flight); renewals of one account are serialised across tabs by a lock, and the
+ * cache is re-read after the lock because another tab may have renewed meanwhile.
  */
-export async function acquireTokenSilently(
+export function renewSilently(
   ctx: FlowContext,
+  account: AccountEntity | undefined,
   params: AuthenticationParameters,
   request: NormalizedRequest,
+  skipCache: boolean,
 ): Promise<AuthResponse> {
-  const account = selectAccount(ctx, params);
-  const skipCache = params.forceRefresh === true || request.claims !== undefined;
-  if (account !== undefined && !skipCache) {
-    const cached = await fromCache(ctx, account, request);
-    if (cached !== undefined) return cached;
-  }
-  if (account === undefined && params.loginHint === undefined && params.sid === undefined) {
-    throw new InteractionRequiredAuthError(
-      NO_ACCOUNT,
-      'No signed-in account: sign the user in with a popup or redirect first.',
-      { correlationId: request.correlationId },
-    );
-  }
+  const generation = ctx.generation;
   const key = [
     account?.homeAccountId ?? `hint:${params.loginHint ?? params.sid ?? ''}`,
-    resourceScopes(request.scopes).sort().join(' '),
+    request.cacheScopes.join(' '),
     (request.resource ?? []).join(' '),
     request.claims ?? '',
     skipCache ? 'force' : '',
   ].join('\n');
   return ctx.singleFlight.run(key, () =>
-    ctx.locks.runWithLock(
+    coordinationOf(ctx).locks.runWithLock(
       `renew.${account?.homeAccountId ?? 'anonymous'}`,
       ctx.config.lockTimeout,
       async () => {
-        // Re-read: another tab may have renewed while we waited for the lock.
+        // Re-read: another tab may have renewed while we waited for the lock, and its write
+        // may not have reached this tab's view yet.
+        ctx.cache.sync(null);
         const current =
-          account === undefined
-            ? undefined
-            : ((await ctx.cache.getAccount(account.homeAccountId, cacheScopeOf(account))) ??
-              account);
+          account === undefined ? undefined : ctx.cache.getAccount(account.homeAccountId);
         if (current !== undefined && !skipCache) {
-          const cached = await fromCache(ctx, current, request);
+          const cached = fromCache(ctx, current, request);
           if (cached !== undefined) return cached;
         }
+        let refresh: AuthResponse | 'none' | 'rejected' = 'none';
         if (current !== undefined && request.claims === undefined) {
-          const refreshed = await viaRefreshToken(ctx, current, request);
-          if (refreshed !== undefined) return refreshed;
+          refresh = await viaRefreshToken(ctx, current, request, generation);
+          if (typeof refresh === 'object') return refresh;
         }
-        return viaIframe(ctx, current, params, request);
+        try {
+          return await viaIframe(ctx, current ?? account, params, request);
+        } catch (error) {
+          // The refresh token was refused and the iframe could not help (timed out, framing
+          // refused, third-party cookies withheld): only the user can, so say so — that is
+          // what the seed's `errorMessage.indexOf("interaction_required")` fallback tests.
+          if (refresh !== 'rejected' || isInteractionRequiredAuthError(error)) throw error;
+          throw new InteractionRequiredAuthError(
+            INTERACTION_REQUIRED,
+            'The refresh token was rejected and the session could not be renewed silently.',
+            { correlationId: request.correlationId, cause: error },
+          );
+        }
       },
     ),
   );
