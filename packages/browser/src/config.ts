@@ -33,6 +33,13 @@ export interface AuthOptions {
   navigateToLoginRequestUrl?: boolean;
   /** Accepted for msal 1.x compatibility; discovery validates the issuer instead. */
   validateAuthority?: boolean;
+  /**
+   * The provider's discovery document (OIDC Discovery 1.0 section 3), as JSON text (msal's
+   * `auth.authorityMetadata`) or an object. Then no discovery request is made. It is checked
+   * like a fetched document: its `issuer` must be the authority's (OIDC Discovery 1.0 section
+   * 4.3) and its endpoints https; one that fails makes sign-in fail with `discovery_failed`.
+   */
+  authorityMetadata?: string | Record<string, unknown>;
 }
 
 /** `cache` options. */
@@ -54,6 +61,11 @@ export interface SystemOptions {
   windowHashTimeout?: number;
   /** How long a silent request waits for another tab's renewal before going alone, ms. Default 10000. */
   lockTimeout?: number;
+  /**
+   * Time limit of each request to the provider (discovery, token requests), in ms, until the
+   * last byte of the answer. A request over it fails with `network_error`. Default 10000.
+   */
+  networkTimeout?: number;
   /** Router hook for frameworks: navigate without full page reloads. */
   navigationClient?: NavigationClient;
   /** Test seams: fetch, clock, timers, random, window. Defaults are the browser's. */
@@ -80,6 +92,9 @@ export interface ResolvedConfiguration {
   loadFrameTimeout: number;
   windowHashTimeout: number;
   lockTimeout: number;
+  networkTimeout: number;
+  /** `auth.authorityMetadata` as given, checked to be a JSON object. */
+  authorityMetadata: string | Record<string, unknown> | undefined;
 }
 
 /** The msal default authority. */
@@ -164,15 +179,33 @@ function resolveUri(
   return url.href;
 }
 
-function nonNegative(field: string, raw: unknown, fallback: number): number {
+function nonNegative(field: string, raw: unknown, fallback: number, positive = false): number {
   if (raw === undefined) return fallback;
-  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) {
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0 || (positive && raw === 0)) {
     fail(
       INVALID_CONFIGURATION,
-      `${field} must be a non-negative number; got ${JSON.stringify(raw) ?? typeof raw}.`,
+      `${field} must be a ${positive ? 'positive' : 'non-negative'} number; got ${JSON.stringify(raw) ?? typeof raw}.`,
     );
   }
   return raw;
+}
+
+/** `auth.authorityMetadata` must be a JSON object (text or value); its content is checked later. */
+function checkMetadata(raw: unknown): string | Record<string, unknown> | undefined {
+  let value = raw;
+  try {
+    if (typeof raw === 'string') value = JSON.parse(raw);
+  } catch {
+    // Reported below, with the fix.
+    value = undefined;
+  }
+  if (raw !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    fail(
+      INVALID_CONFIGURATION,
+      "auth.authorityMetadata must be your provider's discovery document (/.well-known/openid-configuration) as JSON text or object, or unset.",
+    );
+  }
+  return raw as string | Record<string, unknown> | undefined;
 }
 
 /**
@@ -250,5 +283,7 @@ export function resolveConfiguration(
     loadFrameTimeout: nonNegative('system.loadFrameTimeout', system.loadFrameTimeout, 10_000),
     windowHashTimeout: nonNegative('system.windowHashTimeout', system.windowHashTimeout, 300_000),
     lockTimeout: nonNegative('system.lockTimeout', system.lockTimeout, 10_000),
+    networkTimeout: nonNegative('system.networkTimeout', system.networkTimeout, 10_000, true),
+    authorityMetadata: checkMetadata(auth.authorityMetadata),
   };
 }

@@ -97,4 +97,41 @@ describe('resolveConfiguration', () => {
     expect(error.errorCode).toBe(codes.INVALID_CONFIGURATION);
     expect(error.errorMessage).toContain('system.loadFrameTimeout');
   });
+
+  it('limits each network request to 10 s unless system.networkTimeout says otherwise', () => {
+    expect(resolveConfiguration({ auth: { clientId: 'a' } }, PAGE).networkTimeout).toBe(10_000);
+    expect(
+      resolveConfiguration({ auth: { clientId: 'a' }, system: { networkTimeout: 2500 } }, PAGE)
+        .networkTimeout,
+    ).toBe(2500);
+    for (const networkTimeout of [0, -1, Number.NaN, '10000']) {
+      const error = errorOf({ auth: { clientId: 'a' }, system: { networkTimeout } });
+      expect(error.errorCode).toBe(codes.INVALID_CONFIGURATION);
+      expect(error.errorMessage).toContain('system.networkTimeout must be a positive number');
+    }
+  });
+
+  it('passes auth.authorityMetadata through as JSON text or object', () => {
+    const text = '{"issuer":"https://idp.example.com"}';
+    const object = { issuer: 'https://idp.example.com' };
+    const resolve = (authorityMetadata: string | Record<string, unknown>) =>
+      resolveConfiguration({ auth: { clientId: 'a', authorityMetadata } }, PAGE).authorityMetadata;
+
+    expect(resolve(text)).toBe(text);
+    expect(resolve(object)).toBe(object);
+    expect(resolveConfiguration({ auth: { clientId: 'a' } }, PAGE).authorityMetadata).toBe(
+      undefined,
+    );
+  });
+
+  it.each([['{"issuer":'], ['[]'], ['"text"'], [42], [null]])(
+    'rejects auth.authorityMetadata %j with the field and the fix',
+    (authorityMetadata) => {
+      const error = errorOf({ auth: { clientId: 'a', authorityMetadata } });
+
+      expect(error.errorCode).toBe(codes.INVALID_CONFIGURATION);
+      expect(error.errorMessage).toContain('auth.authorityMetadata');
+      expect(error.errorMessage).toContain('/.well-known/openid-configuration');
+    },
+  );
 });

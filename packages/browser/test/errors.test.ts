@@ -5,6 +5,7 @@ import {
   InteractionRequiredAuthError,
   isAuthError,
   isInteractionRequiredAuthError,
+  isRefreshTokenRejected,
   ServerError,
   toAuthError,
 } from '../src/errors/auth-error.js';
@@ -55,5 +56,48 @@ describe('error taxonomy', () => {
     expect(isInteractionRequiredAuthError(foreign)).toBe(true);
     expect(isAuthError(new Error('x'))).toBe(false);
     expect(isInteractionRequiredAuthError(new AuthError('x', 'y'))).toBe(false);
+  });
+
+  it('derives retryable from the status, and lets the thrower say otherwise', () => {
+    expect(new AuthError('x', 'y')).toMatchObject({ retryable: false, requestSent: false });
+    expect(new AuthError('x', 'y').status).toBeUndefined();
+    for (const status of [429, 500, 503, 599]) {
+      expect(new ServerError({ error: 'e', status }).retryable).toBe(true);
+    }
+    for (const status of [400, 401, 404]) {
+      expect(new ServerError({ error: 'e', status }).retryable).toBe(false);
+    }
+    const sent = new AuthError(codes.NETWORK_ERROR, 'y', { retryable: true, requestSent: true });
+    expect(sent).toMatchObject({ retryable: true, requestSent: true });
+    expect(new AuthError('x', 'y', { retryAfter: 60_000 }).retryAfter).toBe(60_000);
+  });
+
+  it('carries suberror and status on interaction-required and server errors', () => {
+    const ir = fromOAuthError({
+      error: 'interaction_required',
+      suberror: 'basic_action',
+      status: 400,
+    });
+    const server = fromOAuthError({ error: 'invalid_grant', suberror: 'bad_token', status: 400 });
+
+    expect(ir).toBeInstanceOf(InteractionRequiredAuthError);
+    expect(ir).toMatchObject({ suberror: 'basic_action', status: 400 });
+    expect(server).toMatchObject({ error: 'invalid_grant', suberror: 'bad_token', status: 400 });
+  });
+
+  it('isRefreshTokenRejected: only invalid_grant without suberror, or bad_token / token_expired', () => {
+    const grant = (suberror?: string) =>
+      new ServerError(
+        suberror === undefined ? { error: 'invalid_grant' } : { error: 'invalid_grant', suberror },
+      );
+
+    expect(isRefreshTokenRejected(grant())).toBe(true);
+    expect(isRefreshTokenRejected(grant('bad_token'))).toBe(true);
+    expect(isRefreshTokenRejected(grant('token_expired'))).toBe(true);
+    expect(isRefreshTokenRejected(grant('basic_action'))).toBe(false);
+    expect(isRefreshTokenRejected(grant('a_future_suberror'))).toBe(false);
+    expect(isRefreshTokenRejected(new ServerError({ error: 'invalid_scope' }))).toBe(false);
+    expect(isRefreshTokenRejected(new AuthError(codes.NETWORK_ERROR, 'x'))).toBe(false);
+    expect(isRefreshTokenRejected({ errorCode: 'invalid_grant' })).toBe(false);
   });
 });

@@ -6,7 +6,15 @@ const BRAND = Symbol.for('tessera.auth_error');
 /** What every Tessera error carries besides `message`. */
 export interface AuthErrorOptions {
   cause?: unknown;
-  correlationId?: string;
+  correlationId?: string | undefined;
+  /** HTTP status of the provider's answer, when there was one. */
+  status?: number | undefined;
+  /** Default: true for status 429 and 5xx, else false. */
+  retryable?: boolean;
+  retryAfter?: number | undefined;
+  /** Default false. */
+  requestSent?: boolean;
+  suberror?: string | undefined;
 }
 
 /**
@@ -17,21 +25,50 @@ export class AuthError extends Error {
   /** Literal so minifiers cannot mangle it. */
   override name: string = 'AuthError';
   /** Stable snake_case code. */
-  readonly errorCode: string;
+  declare readonly errorCode: string;
   /** Human readable text. Contains `interaction_required` only for {@link InteractionRequiredAuthError}. */
-  readonly errorMessage: string;
+  declare readonly errorMessage: string;
   /** Correlation id of the request that failed, when there was one. */
-  readonly correlationId: string | undefined;
+  declare readonly correlationId: string | undefined;
+  /** HTTP status of the provider's answer; undefined when no answer was read. */
+  declare readonly status: number | undefined;
+  /**
+   * Whether trying the same operation again later may succeed without any change: true for
+   * `network_error` (unreachable, reset, no answer within `system.networkTimeout`) and for
+   * answers with status 429 or 5xx (`temporarily_unavailable`, RFC 6749 4.1.2.1 / RFC 9110
+   * 15.6.4); false for rejections and failed checks, which repeat the same way.
+   */
+  declare readonly retryable: boolean;
+  /**
+   * Milliseconds the provider asked to wait before the next attempt (`Retry-After`, RFC 9110
+   * 10.2.3), when it sent one. Set when the wait was too long to retry automatically.
+   */
+  declare readonly retryAfter: number | undefined;
+  /**
+   * True when a token request (authorization code or refresh token grant) was sent and no answer
+   * was read (network failure or timeout): the provider may have processed it. A refresh token
+   * sent that way may have been rotated and must be treated as possibly spent; re-sending it
+   * could be taken for a replay and revoke the grant (RFC 9700 4.14.2). Never set for requests
+   * that are safe to repeat (discovery).
+   */
+  declare readonly requestSent: boolean;
+  /**
+   * The `suberror` member of a provider's error response (Microsoft Entra ID), e.g.
+   * `basic_action` or `bad_token`, when present. See {@link isRefreshTokenRejected}.
+   */
+  declare readonly suberror: string | undefined;
   readonly [BRAND] = true;
 
   constructor(errorCode: string, errorMessage: string, options: AuthErrorOptions = {}) {
-    super(
-      `${errorCode}: ${errorMessage}`,
-      options.cause === undefined ? {} : { cause: options.cause },
+    const { cause, ...details } = options;
+    super(`${errorCode}: ${errorMessage}`, cause === undefined ? {} : { cause });
+    const status = details.status ?? 0;
+    // Defaults first; what the options give overrides them.
+    Object.assign(
+      this,
+      { errorCode, errorMessage, retryable: status === 429 || status > 499, requestSent: false },
+      details,
     );
-    this.errorCode = errorCode;
-    this.errorMessage = errorMessage;
-    this.correlationId = options.correlationId;
   }
 }
 
@@ -53,25 +90,29 @@ export interface ServerErrorDetails {
   errorDescription?: string | undefined;
   errorUri?: string | undefined;
   status?: number | undefined;
+  /** Microsoft Entra ID's refinement of `error`. */
+  suberror?: string | undefined;
 }
 
-/** The provider answered with an OAuth error that no user interaction can fix. */
+/**
+ * The provider answered with an OAuth error that no user interaction can fix. An answer with
+ * status 429 or 5xx and no OAuth error body is reported as `temporarily_unavailable`
+ * (RFC 6749 4.1.2.1 names it as the 503 of the redirect channel) with `retryable` true.
+ */
 export class ServerError extends AuthError {
   override name = 'ServerError';
   readonly error: string;
   readonly errorDescription: string | undefined;
   readonly errorUri: string | undefined;
-  readonly status: number | undefined;
   constructor(details: ServerErrorDetails, options: AuthErrorOptions = {}) {
     super(
       details.error,
       withoutInteractionMarker(details.errorDescription ?? 'The provider returned an error.'),
-      options,
+      { status: details.status, suberror: details.suberror, ...options },
     );
     this.error = details.error;
     this.errorDescription = details.errorDescription;
     this.errorUri = details.errorUri;
-    this.status = details.status;
   }
 }
 
@@ -135,10 +176,25 @@ export function fromOAuthError(
     return new InteractionRequiredAuthError(
       details.error,
       details.errorDescription ?? `The provider answered ${details.error}.`,
-      options,
+      { status: details.status, suberror: details.suberror, ...options },
     );
   }
   return new ServerError(details, options);
+}
+
+/**
+ * Whether a failed refresh-token grant means the refresh token itself is dead, so it must be
+ * dropped: `invalid_grant` (RFC 6749 5.2) with no `suberror`, or with Entra's `bad_token` /
+ * `token_expired`. Entra's other suberrors (`basic_action`, `additional_action`,
+ * `message_only`, `consent_required`, `user_password_expired`, `protection_policy_required`,
+ * `client_mismatch`, `device_authentication_failed`, and any new one) report a condition of
+ * this request, e.g. a Conditional Access step-up for one resource: the refresh token stays
+ * good for other requests, as in MSAL, which drops it only on `bad_token`.
+ */
+export function isRefreshTokenRejected(error: unknown): boolean {
+  if (!isAuthError(error) || error.errorCode !== codes.INVALID_GRANT) return false;
+  const suberror = error.suberror;
+  return suberror === undefined || suberror === 'bad_token' || suberror === 'token_expired';
 }
 
 /** Wraps anything thrown into an {@link AuthError}, keeping the original as `cause`. */

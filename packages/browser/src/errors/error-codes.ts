@@ -17,6 +17,20 @@ export const NO_ACCOUNT = 'no_account';
 /** The refresh token was rejected (`invalid_grant`, RFC 6749 5.2) and the hidden iframe could not renew. */
 export const REFRESH_TOKEN_EXPIRED = 'refresh_token_expired';
 
+// --- server: OAuth error responses (ServerError) ----------------------------------------------
+/**
+ * The grant (authorization code or refresh token) is invalid, expired, revoked or was issued to
+ * another client (RFC 6749 5.2). Also reported for a refresh-token grant answered 400/401 with
+ * an empty or non-JSON body, as some providers answer for revoked refresh tokens.
+ */
+export const INVALID_GRANT = 'invalid_grant';
+/**
+ * The provider answered 503, another 5xx or 429 without an OAuth error, after the allowed
+ * retries (RFC 6749 4.1.2.1 defines this error for the redirect channel's 503). `retryable` is
+ * true; `retryAfter` holds a wait the provider asked for that was too long to wait here.
+ */
+export const TEMPORARILY_UNAVAILABLE = 'temporarily_unavailable';
+
 // --- browser: the window, popup or iframe could not do its part ------------------------------
 /** The user closed the popup before it finished. */
 export const USER_CANCELLED = 'user_cancelled';
@@ -40,7 +54,10 @@ export const INVALID_ID_TOKEN = 'invalid_id_token';
 export const NONCE_MISMATCH = 'nonce_mismatch';
 /** A provider response broke the protocol (missing fields, wrong types, bad JSON). */
 export const INVALID_RESPONSE = 'invalid_response';
-/** The provider could not be reached, or discovery failed. */
+/**
+ * No answer from the provider: unreachable, connection reset, or no complete answer within
+ * `system.networkTimeout`. `retryable` is true; for token requests `requestSent` is true.
+ */
 export const NETWORK_ERROR = 'network_error';
 /** The provider's discovery document was invalid or for another issuer. */
 export const DISCOVERY_FAILED = 'discovery_failed';

@@ -14,18 +14,8 @@ import type {
  * `request_uri` are refused too: a request object's parameters supersede the query's
  * (OIDC Core 6.3.3), which would be the same override by another route.
  */
-const PROTECTED_PARAMETERS: ReadonlySet<string> = new Set([
-  'client_id',
-  'redirect_uri',
-  'response_type',
-  'scope',
-  'state',
-  'nonce',
-  'code_challenge',
-  'code_challenge_method',
-  'request',
-  'request_uri',
-]);
+const PROTECTED_PARAMETERS =
+  /^(client_id|redirect_uri|response_type|scope|state|nonce|code_challenge(_method)?|request(_uri)?)$/;
 
 /** Fresh single-use secrets: 256 bits each from `crypto.getRandomValues`, base64url encoded. */
 export function createSecrets(): AuthorizationSecrets {
@@ -58,7 +48,7 @@ export async function buildAuthorizationRequest(
   const params = url.searchParams;
 
   for (const [name, value] of Object.entries(input.extraQueryParameters ?? {})) {
-    if (PROTECTED_PARAMETERS.has(name)) {
+    if (PROTECTED_PARAMETERS.test(name)) {
       // The name only: values may be hints about the user.
       logger.warning(`Authorization request: ignoring protected extra parameter "${name}"`);
       continue;
@@ -66,13 +56,17 @@ export async function buildAuthorizationRequest(
     params.set(name, value);
   }
 
-  setIfDefined(params, 'prompt', input.prompt);
-  setIfDefined(params, 'login_hint', input.loginHint);
-  setIfDefined(params, 'id_token_hint', input.idTokenHint);
-  setIfDefined(params, 'sid', input.sid);
-  setIfDefined(params, 'domain_hint', input.domainHint);
-  setIfDefined(params, 'claims', input.claims);
-  setIfDefined(params, 'response_mode', input.responseMode);
+  const typed = {
+    prompt: input.prompt,
+    login_hint: input.loginHint,
+    id_token_hint: input.idTokenHint,
+    sid: input.sid,
+    domain_hint: input.domainHint,
+    claims: input.claims,
+    response_mode: input.responseMode,
+  };
+  for (const [name, value] of Object.entries(typed))
+    if (value !== undefined) params.set(name, value);
   if (input.resource !== undefined && input.resource.length > 0) {
     // RFC 8707 2: one `resource` parameter per target resource.
     params.delete('resource');
@@ -80,19 +74,18 @@ export async function buildAuthorizationRequest(
   }
 
   // Set last, so nothing above can replace them.
-  params.set('client_id', clientId);
-  params.set('redirect_uri', input.redirectUri);
-  params.set('response_type', 'code');
-  params.set('scope', input.scopes.join(' '));
-  params.set('state', secrets.state);
-  params.set('nonce', secrets.nonce);
-  params.set('code_challenge', await oauth.calculatePKCECodeChallenge(secrets.codeVerifier));
-  params.set('code_challenge_method', 'S256');
+  const bound = {
+    client_id: clientId,
+    redirect_uri: input.redirectUri,
+    response_type: 'code',
+    scope: input.scopes.join(' '),
+    state: secrets.state,
+    nonce: secrets.nonce,
+    code_challenge: await oauth.calculatePKCECodeChallenge(secrets.codeVerifier),
+    code_challenge_method: 'S256',
+  };
+  for (const [name, value] of Object.entries(bound)) params.set(name, value);
 
   logger.verbose(`Authorization request built for ${url.origin}${url.pathname}`);
   return { url, secrets };
-}
-
-function setIfDefined(params: URLSearchParams, name: string, value: string | undefined): void {
-  if (value !== undefined) params.set(name, value);
 }

@@ -9,7 +9,7 @@ import {
 } from './issuer.js';
 import { mapProtocolError } from './map-error.js';
 import { assertEndpointProtocol, transportFor } from './oauth-options.js';
-import type { ProtocolClientOptions, ProviderInfo } from './types.js';
+import type { MetadataStore, ProtocolClientOptions, ProviderInfo } from './types.js';
 
 /** A discovered provider: oauth4webapi's metadata object plus what the layers above read. */
 export interface DiscoveredProvider {
@@ -18,13 +18,20 @@ export interface DiscoveredProvider {
   readonly info: ProviderInfo;
   /** The `{tenantid}` issuer template (AAD multi-tenant), else undefined. */
   readonly issuerTemplate: string | undefined;
+  /** Read from `metadataStore`, not fetched in this page load: its endpoints may be stale. */
+  readonly stored?: boolean;
 }
 
 /** Cached, single-flight discovery for one authority. */
 export interface Discovery {
   /** The provider metadata; one request for concurrent callers, failures are not cached. */
   get(): Promise<DiscoveredProvider>;
+  /** Forgets the document, in memory and in the store; the next `get()` discovers again. */
+  readonly invalidate: () => void;
 }
+
+/** Default of `metadataMaxAgeMs`: a day, as providers rotate endpoints rarely and announce it. */
+export const DEFAULT_METADATA_MAX_AGE_MS = 86_400_000;
 
 /**
  * oauth4webapi's hook for a per-token expected issuer. It is untyped (underscore-prefixed) but is
@@ -43,51 +50,92 @@ const EXPECTED_ISSUER_HOOK: unknown = (oauth as unknown as { _expectedIssuer?: u
  * multi-tenant authorities, a `{tenantid}` template that yields it for the authority's tenant
  * segment; the template is then resolved per ID token from its `tid` claim.
  *
+ * The document comes from, in order: `authorityMetadata`; `metadataStore` when younger than
+ * `metadataMaxAgeMs` and still valid; the network (then stored). Each passes the same checks.
+ *
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation
  * @see https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri
  */
 export function createDiscovery(options: ProtocolClientOptions): Discovery {
-  let cached: DiscoveredProvider | undefined;
+  // The settled promise is the cache; single flight: every caller meanwhile awaits it.
   let pending: Promise<DiscoveredProvider> | undefined;
   return {
-    get(): Promise<DiscoveredProvider> {
-      if (cached !== undefined) return Promise.resolve(cached);
-      // Single flight: every caller during the request awaits the same promise.
-      pending ??= discover(options).then(
-        (provider) => {
-          cached = provider;
-          pending = undefined;
-          return provider;
-        },
-        (error: unknown) => {
-          // Not cached: the next call tries again (the provider may have been briefly down).
-          pending = undefined;
-          throw error;
-        },
-      );
-      return pending;
+    get: () =>
+      (pending ??= discover(options).catch((error: unknown) => {
+        // Not cached: the next call tries again (the provider may have been briefly down).
+        pending = undefined;
+        throw error;
+      })),
+    invalidate: () => {
+      pending = undefined;
+      useStore(options, (store, key) => store.remove(key));
     },
   };
 }
 
+/** Runs `action` on the metadata store, if any; a store that throws counts as empty. */
+function useStore<T>(
+  options: ProtocolClientOptions,
+  action: (store: MetadataStore, key: string) => T,
+): T | undefined {
+  try {
+    const store = options.metadataStore;
+    return store && action(store, `tessera.v1.metadata.${options.authority}`);
+  } catch {
+    return undefined;
+  }
+}
+
 async function discover(options: ProtocolClientOptions): Promise<DiscoveredProvider> {
-  const { logger } = options;
+  const { logger, authorityMetadata: inline, clock } = options;
   try {
     const target = discoveryTarget(options.authority, options.protocolMode);
-    logger.verbose(`Discovery: reading metadata of ${target.discoveryBase.href}`);
+    if (inline !== undefined) {
+      return await fromText(
+        typeof inline === 'string' ? inline : JSON.stringify(inline),
+        target,
+        options,
+      );
+    }
+    const now = clock.now();
+    const saved = useStore(options, (store, key) => store.get(key));
+    if (saved !== undefined) {
+      try {
+        const [at, text] = JSON.parse(saved) as [number, string];
+        const age = now - at;
+        if (age >= 0 && age < (options.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS)) {
+          return { ...(await fromText(text, target, options)), stored: true };
+        }
+      } catch {
+        // Corrupt, foreign, or no longer valid (e.g. the provider's issuer moved): fetch anew.
+      }
+      logger.verbose('Discovery: stored document expired or invalid');
+      useStore(options, (store, key) => store.remove(key));
+    }
     const response = await oauth.discoveryRequest(target.discoveryBase, {
       algorithm: 'oidc',
       ...transportFor(options),
     });
-    const as = await processWithIssuerRules(response, target);
-    const provider = toProvider(as, options);
-    logger.info(`Discovery: provider ${provider.info.issuer} ready`);
+    const text = await response.clone().text();
+    const provider = toProvider(await processWithIssuerRules(response, target), options);
+    useStore(options, (store, key) => store.set(key, JSON.stringify([now, text])));
+    logger.info(`Discovery: ${provider.info.issuer} ready`);
     return provider;
   } catch (error) {
-    const mapped = mapProtocolError(error, { stage: 'discovery' });
+    const mapped = mapProtocolError(error, { stage: 'discovery', now: clock.now() });
     logger.warning(`Discovery failed for ${options.authority}: ${mapped.errorCode}`);
     throw mapped;
   }
+}
+
+/** A document not fetched now (inline or stored), checked exactly like a fetched one. */
+async function fromText(
+  text: string,
+  target: DiscoveryTarget,
+  options: ProtocolClientOptions,
+): Promise<DiscoveredProvider> {
+  const response = new Response(text, { headers: { 'content-type': 'application/json' } });
+  return toProvider(await processWithIssuerRules(response, target), options);
 }
 
 /**
@@ -177,7 +225,7 @@ function expectedIssuerFromTid(template: string) {
     if (issuer === undefined) {
       throw new ClientAuthError(
         INVALID_ID_TOKEN,
-        'The ID token of a multi-tenant authority has no usable "tid" claim to resolve its issuer.',
+        'ID token of a multi-tenant authority without a usable "tid".',
       );
     }
     return issuer;
@@ -187,7 +235,7 @@ function expectedIssuerFromTid(template: string) {
 function requiredEndpoint(value: unknown, name: string, options: ProtocolClientOptions): string {
   const url = parseEndpoint(value);
   if (url === undefined) {
-    throw new ClientAuthError(DISCOVERY_FAILED, `The discovery document has no valid ${name}.`);
+    throw new ClientAuthError(DISCOVERY_FAILED, `Discovery document without a valid ${name}.`);
   }
   assertEndpointProtocol(url, options);
   return url.href;
@@ -195,17 +243,13 @@ function requiredEndpoint(value: unknown, name: string, options: ProtocolClientO
 
 function optionalEndpoint(value: unknown, options: ProtocolClientOptions): string | undefined {
   if (value === undefined) return undefined;
-  const url = parseEndpoint(value);
   try {
-    if (url !== undefined) assertEndpointProtocol(url, options);
+    return requiredEndpoint(value, 'end_session_endpoint', options);
   } catch {
     // A broken logout endpoint must not block sign-in: logout falls back to local sign-out.
-    options.logger.warning('Discovery: ignoring an insecure end_session_endpoint');
+    options.logger.warning('Discovery: ignoring an invalid or insecure end_session_endpoint');
     return undefined;
   }
-  if (url === undefined)
-    options.logger.warning('Discovery: ignoring an invalid end_session_endpoint');
-  return url?.href;
 }
 
 function parseEndpoint(value: unknown): URL | undefined {

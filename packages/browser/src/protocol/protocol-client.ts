@@ -1,5 +1,8 @@
 import { buildAuthorizationRequest } from './authorization-request.js';
+import { NETWORK_ERROR } from '../errors/index.js';
+import type { AuthError } from '../errors/index.js';
 import { createDiscovery } from './discovery.js';
+import type { DiscoveredProvider } from './discovery.js';
 import { buildEndSessionUrl } from './end-session.js';
 import { exchangeAuthorizationCode, refreshTokens } from './token-exchange.js';
 import type {
@@ -40,6 +43,26 @@ import type {
  */
 export function createProtocolClient(options: ProtocolClientOptions): ProtocolClient {
   const discovery = createDiscovery(options);
+  /**
+   * A token request with a remembered document that seems stale: a 404 from its token endpoint
+   * (nothing was processed, so one retry with a fresh document is safe) or no answer at all
+   * (not retried: the request may have been processed; the next call re-discovers).
+   */
+  const withProvider = async (
+    run: (provider: DiscoveredProvider) => Promise<TokenResult>,
+  ): Promise<TokenResult> => {
+    const provider = await discovery.get();
+    try {
+      return await run(provider);
+    } catch (error) {
+      const { status, errorCode } = error as AuthError;
+      if (!provider.stored || (status !== 404 && errorCode !== NETWORK_ERROR)) throw error;
+      options.logger.warning('Stored discovery document looks stale: discovering again');
+      discovery.invalidate();
+      if (status !== 404) throw error;
+      return run(await discovery.get());
+    }
+  };
   return {
     async discover(): Promise<ProviderInfo> {
       const { info } = await discovery.get();
@@ -59,14 +82,17 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       responseUrl: URL,
       context: AuthorizationResponseContext,
     ): Promise<TokenResult> {
-      return exchangeAuthorizationCode(await discovery.get(), options, responseUrl, context);
+      return withProvider((provider) =>
+        exchangeAuthorizationCode(provider, options, responseUrl, context),
+      );
     },
     async refresh(input: RefreshInput): Promise<TokenResult> {
-      return refreshTokens(await discovery.get(), options, input);
+      return withProvider((provider) => refreshTokens(provider, options, input));
     },
     async createEndSessionUrl(input: EndSessionInput): Promise<URL | undefined> {
       const { info } = await discovery.get();
       return buildEndSessionUrl(info, options.clientId, input);
     },
+    invalidate: discovery.invalidate,
   };
 }

@@ -56,7 +56,7 @@ export async function exchangeAuthorizationCode(
   } catch (error) {
     throw logged(
       options,
-      'Authorization response rejected',
+      'Authorization response',
       mapAuthorizationResponseError(error, parameters, {
         state: context.secrets.state,
         issuer,
@@ -67,53 +67,48 @@ export async function exchangeAuthorizationCode(
 
   const openid = context.requestedScopes.includes('openid');
   const maxAge = context.maxAge === undefined ? {} : { maxAge: context.maxAge };
-  try {
-    const response = await oauth.authorizationCodeGrantRequest(
-      provider.as,
-      client,
-      oauth.None(),
-      callbackParameters,
-      context.redirectUri,
-      context.secrets.codeVerifier,
-      transportFor(options),
-    );
-    const body = await oauth.processAuthorizationCodeResponse(
-      provider.as,
-      client,
-      response,
-      // Passing a nonce selects oauth4webapi's OpenID processing, which requires the ID token.
-      openid ? { expectedNonce: context.secrets.nonce, requireIdToken: true, ...maxAge } : maxAge,
-    );
-    const result = toTokenResult(body, {
-      clock: options.clock,
-      logger,
-      requestedScopes: context.requestedScopes,
-      fallbackIssuer: issuer,
-    });
-    // Multi-tenant: when `iss` named a concrete tenant, that tenant must be the one that issued
-    // the ID token (mix-up defence, RFC 9207 1).
-    if (
-      issuer !== provider.as.issuer &&
-      result.idTokenClaims !== undefined &&
-      result.idTokenClaims.iss !== issuer
-    ) {
-      throw new ClientAuthError(
-        ISSUER_MISMATCH,
-        'The ID token was issued by another tenant than the one that answered the authorization request.',
+  return grant(
+    options,
+    'authorization_code',
+    openid ? context.secrets.nonce : undefined,
+    async () => {
+      const response = await oauth.authorizationCodeGrantRequest(
+        provider.as,
+        client,
+        oauth.None(),
+        callbackParameters,
+        context.redirectUri,
+        context.secrets.codeVerifier,
+        transportFor(options, true),
       );
-    }
-    logger.info(`Token request (authorization_code) to ${provider.info.tokenEndpoint}: succeeded`);
-    return result;
-  } catch (error) {
-    throw logged(
-      options,
-      `Token request (authorization_code) to ${provider.info.tokenEndpoint} failed`,
-      mapProtocolError(error, {
-        stage: 'token',
-        expectedNonce: openid ? context.secrets.nonce : undefined,
-      }),
-    );
-  }
+      const body = await oauth.processAuthorizationCodeResponse(
+        provider.as,
+        client,
+        response,
+        // Passing a nonce selects oauth4webapi's OpenID processing, which requires the ID token.
+        openid ? { expectedNonce: context.secrets.nonce, requireIdToken: true, ...maxAge } : maxAge,
+      );
+      const result = toTokenResult(body, {
+        clock: options.clock,
+        logger,
+        requestedScopes: context.requestedScopes,
+        fallbackIssuer: issuer,
+      });
+      // Multi-tenant: when `iss` named a concrete tenant, that tenant must be the one that
+      // issued the ID token (mix-up defence, RFC 9207 1).
+      if (
+        issuer !== provider.as.issuer &&
+        result.idTokenClaims &&
+        result.idTokenClaims.iss !== issuer
+      ) {
+        throw new ClientAuthError(
+          ISSUER_MISMATCH,
+          'ID token from another tenant than the authorization response.',
+        );
+      }
+      return result;
+    },
+  );
 }
 
 /**
@@ -124,8 +119,11 @@ export async function exchangeAuthorizationCode(
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
  * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
  * @see https://www.rfc-editor.org/rfc/rfc8707#section-2.2
- * @throws ServerError `invalid_grant` when the refresh token is expired, revoked or reused;
- * ClientAuthError `invalid_id_token`, `invalid_response`, `network_error`.
+ * @throws ServerError `invalid_grant` when the refresh token is expired, revoked or reused,
+ * including a 400/401 answer without an OAuth error body (with Entra's `suberror` when sent);
+ * ServerError `temporarily_unavailable` for 429/5xx after the allowed retries (429 and 503
+ * only); ClientAuthError `invalid_id_token`, `invalid_response`, `network_error` (with
+ * `requestSent`: the refresh token may have been spent).
  */
 export async function refreshTokens(
   provider: DiscoveredProvider,
@@ -138,35 +136,44 @@ export async function refreshTokens(
   // RFC 6749 6: a narrower scope may be asked for; omitting it means "as originally granted".
   if (input.scopes.length > 0) parameters.set('scope', input.scopes.join(' '));
   for (const resource of input.resource ?? []) parameters.append('resource', resource);
-  try {
+  return grant(options, 'refresh_token', undefined, async () => {
     const response = await oauth.refreshTokenGrantRequest(
       provider.as,
       client,
       oauth.None(),
       input.refreshToken,
-      { additionalParameters: parameters, ...transportFor(options) },
+      { additionalParameters: parameters, ...transportFor(options, true) },
     );
     const body = await oauth.processRefreshTokenResponse(provider.as, client, response);
     const claims = oauth.getValidatedIdTokenClaims(body);
     if (claims !== undefined && claims.sub !== input.expectedSub) {
-      throw new ClientAuthError(
-        INVALID_ID_TOKEN,
-        'The refreshed ID token names another user (sub) than the account it was refreshed for.',
-      );
+      throw new ClientAuthError(INVALID_ID_TOKEN, 'Refreshed ID token of another user (sub).');
     }
-    const result = toTokenResult(body, {
+    return toTokenResult(body, {
       clock: options.clock,
       logger,
       requestedScopes: input.scopes,
       fallbackIssuer: provider.as.issuer,
     });
-    logger.info(`Token request (refresh_token) to ${provider.info.tokenEndpoint}: succeeded`);
+  });
+}
+
+/** Runs a token request, logging its outcome (the error code only) and mapping its errors. */
+async function grant(
+  options: ProtocolClientOptions,
+  stage: 'authorization_code' | 'refresh_token',
+  expectedNonce: string | undefined,
+  run: () => Promise<TokenResult>,
+): Promise<TokenResult> {
+  try {
+    const result = await run();
+    options.logger.info(`Token request (${stage}): ok`);
     return result;
   } catch (error) {
     throw logged(
       options,
-      `Token request (refresh_token) to ${provider.info.tokenEndpoint} failed`,
-      mapProtocolError(error, { stage: 'token' }),
+      `Token request (${stage})`,
+      mapProtocolError(error, { stage, expectedNonce, now: options.clock.now() }),
     );
   }
 }
@@ -199,6 +206,6 @@ function expectedResponseIssuer(provider: DiscoveredProvider, parameters: URLSea
 
 function logged(options: ProtocolClientOptions, what: string, error: AuthError): AuthError {
   // The code only: descriptions may echo request data, and tokens never appear in logs.
-  options.logger.warning(`${what}: ${error.errorCode}`);
+  options.logger.warning(`${what} failed: ${error.errorCode}`);
   return error;
 }

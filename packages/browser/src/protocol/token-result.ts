@@ -37,7 +37,7 @@ export function toTokenResult(
   if (response.token_type !== 'bearer') {
     throw new ClientAuthError(
       INVALID_RESPONSE,
-      `The token endpoint issued a "${response.token_type}" token; this client uses Bearer tokens only.`,
+      `Token type "${response.token_type}" is not Bearer.`,
     );
   }
   let expiresIn = response.expires_in;

@@ -1,4 +1,4 @@
-import type { Clock, FetchLike } from '../ports.js';
+import type { Clock, FetchLike, Timers } from '../ports.js';
 import type { Logger } from '../logger.js';
 import type { IdTokenClaims, PromptValue } from '../types.js';
 
@@ -21,6 +21,41 @@ export interface ProtocolClientOptions {
   allowInsecureRequests: boolean;
   /** Accepted clock skew in seconds for ID token time checks; default 300. */
   clockToleranceSeconds?: number;
+  /**
+   * Time limit of each request in ms, from sending it to the last byte of the answer; default
+   * 10 000. A request over the limit is aborted and fails with `network_error` (not retried).
+   */
+  networkTimeoutMs?: number | undefined;
+  /** Timers for the time limit and the waits between retries; default the global ones. */
+  timers?: Pick<Timers, 'setTimeout' | 'clearTimeout'> | undefined;
+  /** A uniform random number in [0, 1) for backoff jitter; default `Math.random`. */
+  random?: (() => number) | undefined;
+  /**
+   * Remembers the discovery document across page loads, so a cold start with a stored refresh
+   * token makes one request (the token request) instead of two. Entries live under
+   * `tessera.v1.metadata.<discovery URL>` as `[fetchedAt, documentText]`. A remembered document
+   * is validated again like a fetched one on every load; a corrupt, expired or rejected one is
+   * removed and the document fetched. Default: none, every load discovers.
+   */
+  metadataStore?: MetadataStore | undefined;
+  /** How long a remembered discovery document is used, in ms; default 24 h. */
+  metadataMaxAgeMs?: number | undefined;
+  /**
+   * The discovery document given inline (msal's `auth.authorityMetadata`), as JSON text or an
+   * object: then no discovery request is made. It is validated like a fetched one (issuer
+   * rules, endpoint schemes); a document that fails fails every call with `discovery_failed`.
+   */
+  authorityMetadata?: string | Record<string, unknown> | undefined;
+}
+
+/**
+ * A small synchronous key-value store, Web Storage shaped. Implementations should not throw
+ * (e.g. on a full storage quota); a throwing store is treated as empty.
+ */
+export interface MetadataStore {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+  remove(key: string): void;
 }
 
 /** The parts of the discovery document the layers above use. */
@@ -112,10 +147,13 @@ export interface EndSessionInput {
 }
 
 /**
- * The protocol layer for one (authority, client). Knows no DOM and no storage. Every method
- * throws only Tessera errors (`ServerError`, `InteractionRequiredAuthError`, `ClientAuthError`
- * with codes `state_mismatch`, `issuer_mismatch`, `invalid_id_token`, `nonce_mismatch`,
- * `invalid_response`, `network_error`, `discovery_failed`), keeping the original as `cause`.
+ * The protocol layer for one (authority, client). Knows no DOM; storage only through the
+ * optional `metadataStore` port. Every method throws only Tessera errors (`ServerError`,
+ * including `temporarily_unavailable` for 429/5xx; `InteractionRequiredAuthError`;
+ * `ClientAuthError` with codes `state_mismatch`, `issuer_mismatch`, `invalid_id_token`,
+ * `nonce_mismatch`, `invalid_response`, `network_error`, `discovery_failed`), keeping the
+ * original as `cause` stripped of response bodies and tokens. Errors carry `status`,
+ * `retryable`, `retryAfter`, `requestSent` and `suberror` (see `AuthError`).
  */
 export interface ProtocolClient {
   /** Discovery, fetched once and cached; concurrent callers share one request; a failure is not cached. */
@@ -131,8 +169,20 @@ export interface ProtocolClient {
     responseUrl: URL,
     context: AuthorizationResponseContext,
   ): Promise<TokenResult>;
-  /** Refresh-token grant (RFC 6749 6). `invalid_grant` surfaces as ServerError with error `invalid_grant`. */
+  /**
+   * Refresh-token grant (RFC 6749 6). `invalid_grant` surfaces as ServerError with error
+   * `invalid_grant` (also for a 400/401 answer without an OAuth error body), with Entra's
+   * `suberror` when sent: `isRefreshTokenRejected(error)` tells whether to drop the token. A
+   * network failure or timeout is not retried and has `requestSent` true: the token may be spent.
+   */
   refresh(input: RefreshInput): Promise<TokenResult>;
   /** The end-session URL, or undefined when the provider has no `end_session_endpoint`. */
   createEndSessionUrl(input: EndSessionInput): Promise<URL | undefined>;
+  /**
+   * Forgets the discovery document, in memory and in `metadataStore`, so the next call
+   * discovers again. For when the provider's endpoints seem to have moved. The client does it
+   * by itself when a remembered document's token endpoint answers 404 (then it retries once
+   * with a fresh document: nothing was processed) or cannot be reached.
+   */
+  invalidate(): void;
 }

@@ -64,14 +64,14 @@ describe('discover', () => {
     const provider = new FakeProvider();
     let calls = 0;
     provider.discovery = () =>
-      ++calls === 1 ? new Response('down', { status: 503 }) : json(provider.metadata);
+      ++calls === 1 ? new Response('missing', { status: 404 }) : json(provider.metadata);
     const { client } = setup(provider);
 
     const error = await rejectionOf(client.discover());
     const info = await client.discover();
 
     expect(error).toBeInstanceOf(ClientAuthError);
-    expect((error as ClientAuthError).errorCode).toBe('discovery_failed');
+    expect(error).toMatchObject({ errorCode: 'discovery_failed', status: 404, retryable: false });
     expect((error as ClientAuthError).cause).toBeDefined();
     expect(info.issuer).toBe(ISSUER);
     expect(provider.discoveryRequests).toHaveLength(2);
@@ -79,7 +79,7 @@ describe('discover', () => {
 
   it('shares a failure among concurrent callers, then retries', async () => {
     const provider = new FakeProvider();
-    provider.discovery = () => new Response('nope', { status: 500 });
+    provider.discovery = () => new Response('nope', { status: 404 });
     const { client } = setup(provider);
 
     const results = await Promise.allSettled([client.discover(), client.discover()]);

@@ -107,6 +107,59 @@ export class FakeClock {
   }
 }
 
+/**
+ * Timers on virtual time, bound to a {@link FakeClock}: a due timer fires once the test's
+ * promises have settled (a few macrotask turns), earliest first, moving the clock to its due
+ * time. Retries and time limits run at once in real time; `fired` says what was waited.
+ */
+export class FakeTimers {
+  /** The delays of the timers that fired, in order. */
+  readonly fired: number[] = [];
+  readonly #clock: FakeClock;
+  readonly #queue = new Map<number, { at: number; ms: number; run: () => void }>();
+  #ids = 0;
+  #scheduled = false;
+
+  constructor(clock: FakeClock) {
+    this.#clock = clock;
+  }
+
+  setTimeout = (run: () => void, ms: number): unknown => {
+    const id = ++this.#ids;
+    this.#queue.set(id, { at: this.#clock.current + ms, ms, run });
+    this.#schedule();
+    return id;
+  };
+
+  clearTimeout = (id: unknown): void => {
+    this.#queue.delete(id as number);
+  };
+
+  get pending(): number {
+    return this.#queue.size;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    void settle().then(() => {
+      this.#scheduled = false;
+      const [id, timer] = [...this.#queue].sort(([, a], [, b]) => a.at - b.at)[0] ?? [];
+      if (id === undefined || timer === undefined) return;
+      this.#queue.delete(id);
+      this.#clock.current = Math.max(this.#clock.current, timer.at);
+      this.fired.push(timer.ms);
+      timer.run();
+      if (this.#queue.size > 0) this.#schedule();
+    });
+  }
+}
+
+/** Lets pending promise chains (fetch fakes, body reads) run before virtual time moves. */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A logger that keeps every line, so tests can check what was (not) logged. */
 export function recordingLogger(): { logger: Logger; lines: Array<[LogLevel, string]> } {
   const lines: Array<[LogLevel, string]> = [];
@@ -122,27 +175,41 @@ export function recordingLogger(): { logger: Logger; lines: Array<[LogLevel, str
 export interface Setup {
   provider: FakeProvider;
   clock: FakeClock;
+  timers: FakeTimers;
   lines: Array<[LogLevel, string]>;
   client: ProtocolClient;
 }
 
+/** A protocol client on the fake provider, with a fake clock, virtual timers and no jitter. */
 export function setup(
   provider = new FakeProvider(),
   overrides: Partial<ProtocolClientOptions> = {},
+  clock = new FakeClock(),
 ): Setup {
-  const clock = new FakeClock();
   const { logger, lines } = recordingLogger();
+  const timers = new FakeTimers(clock);
   const client = createProtocolClient({
     authority: ISSUER,
     protocolMode: 'OIDC',
     clientId: CLIENT_ID,
     fetch: provider.fetch,
     clock,
+    timers,
+    // Jitter at its top: backoff waits are exactly 500 and 1000 ms.
+    random: () => 0,
     logger,
     allowInsecureRequests: false,
     ...overrides,
   });
-  return { provider, clock, lines, client };
+  return { provider, clock, timers, lines, client };
+}
+
+/** An in-memory `metadataStore`, shared by clients like the storage of one browser. */
+export class MemoryStore {
+  readonly entries = new Map<string, string>();
+  get = (key: string): string | undefined => this.entries.get(key);
+  set = (key: string, value: string): void => void this.entries.set(key, value);
+  remove = (key: string): void => void this.entries.delete(key);
 }
 
 /** Standard ID token claims for {@link SUBJECT}, valid now by `clock`. */

@@ -12,7 +12,7 @@ describe('mapProtocolError', () => {
   it('passes Tessera errors through unchanged', () => {
     const original = new ClientAuthError('state_mismatch', 'x');
 
-    expect(mapProtocolError(original, { stage: 'token' })).toBe(original);
+    expect(mapProtocolError(original, { stage: 'authorization_code' })).toBe(original);
   });
 
   it('maps consent_required from the token endpoint to InteractionRequiredAuthError', () => {
@@ -21,7 +21,7 @@ describe('mapProtocolError', () => {
       response: new Response(null, { status: 400 }),
     });
 
-    const mapped = mapProtocolError(error, { stage: 'token' });
+    const mapped = mapProtocolError(error, { stage: 'authorization_code' });
 
     expect(mapped).toBeInstanceOf(InteractionRequiredAuthError);
     expect(mapped.errorCode).toBe('consent_required');
@@ -34,7 +34,7 @@ describe('mapProtocolError', () => {
       response: new Response(null, { status: 400 }),
     });
 
-    const mapped = mapProtocolError(error, { stage: 'token' });
+    const mapped = mapProtocolError(error, { stage: 'authorization_code' });
 
     expect(mapped).toBeInstanceOf(ServerError);
     expect(mapped).toMatchObject({ errorUri: 'https://idp/e', status: 400 });
@@ -42,7 +42,9 @@ describe('mapProtocolError', () => {
 
   it('maps abort and timeout to network_error', () => {
     for (const name of ['AbortError', 'TimeoutError']) {
-      const mapped = mapProtocolError(new DOMException('stop', name), { stage: 'token' });
+      const mapped = mapProtocolError(new DOMException('stop', name), {
+        stage: 'authorization_code',
+      });
       expect(mapped.errorCode).toBe('network_error');
     }
   });
@@ -52,7 +54,7 @@ describe('mapProtocolError', () => {
       code: 'ERR_INVALID_ARG_VALUE',
     });
 
-    const mapped = mapProtocolError(coded, { stage: 'token' });
+    const mapped = mapProtocolError(coded, { stage: 'authorization_code' });
 
     expect(mapped.errorCode).toBe('unexpected_error');
     expect(mapped.cause).toBe(coded);
@@ -62,11 +64,13 @@ describe('mapProtocolError', () => {
     const error = new oauth.OperationProcessingError('x', { code: oauth.RESPONSE_IS_NOT_CONFORM });
 
     expect(mapProtocolError(error, { stage: 'discovery' }).errorCode).toBe('discovery_failed');
-    expect(mapProtocolError(error, { stage: 'token' }).errorCode).toBe('invalid_response');
+    expect(mapProtocolError(error, { stage: 'authorization_code' }).errorCode).toBe(
+      'invalid_response',
+    );
   });
 
   it('wraps anything unknown, keeping it as cause', () => {
-    const mapped = mapProtocolError('boom', { stage: 'token' });
+    const mapped = mapProtocolError('boom', { stage: 'authorization_code' });
 
     expect(isAuthError(mapped)).toBe(true);
     expect(mapped.errorCode).toBe('unexpected_error');

@@ -319,7 +319,7 @@ describe('handleAuthorizationResponse: code exchange', () => {
 
   it.each([
     ['a body that is not JSON', () => new Response('oops', { status: 200 })],
-    ['an HTML error page', () => new Response('<h1>502</h1>', { status: 502 })],
+    ['an HTML error page', () => new Response('<h1>404</h1>', { status: 404 })],
     ['no access_token', () => json({ token_type: 'bearer', expires_in: 60 })],
     ['an unknown token type', () => json({ access_token: 'a', token_type: 'mac' })],
     ['a DPoP token this client cannot use', () => json({ access_token: 'a', token_type: 'DPoP' })],
