@@ -1,8 +1,16 @@
 import type { Logger } from '../../src/logger.js';
-import type { AccountEntity, KeyValueStore, TokenWrite } from '../../src/cache/types.js';
+import type {
+  AccessTokenQuery,
+  AccountEntity,
+  KeyValueStore,
+  TokenWrite,
+} from '../../src/cache/types.js';
 import { accountKey } from '../../src/cache/keys.js';
+import { createMemoryStore } from '../../src/cache/storage.js';
+import { createTokenCache } from '../../src/cache/token-cache.js';
 
 export const ISSUER = 'https://idp.example';
+export const AUTHORITY = 'https://idp.example/tenant';
 export const CLIENT = 'spa-client';
 export const T0 = 1_700_000_000_000;
 export const HOUR = 3_600_000;
@@ -24,15 +32,17 @@ export function recordingLogger(): Logger & { lines: string[] } {
 
 export function account(
   sub: string,
-  options: { issuer?: string; clientId?: string } = {},
+  options: { issuer?: string; authority?: string; clientId?: string } = {},
 ): AccountEntity {
   const issuer = options.issuer ?? ISSUER;
+  const clientId = options.clientId ?? CLIENT;
   return {
     homeAccountId: accountKey(issuer, sub),
     issuer,
-    clientId: options.clientId ?? CLIENT,
+    authority: options.authority ?? AUTHORITY,
+    clientId,
     sub,
-    idTokenClaims: { iss: issuer, sub, aud: CLIENT, exp: T0 / 1000 + 3600, iat: T0 / 1000 },
+    idTokenClaims: { iss: issuer, sub, aud: clientId, exp: T0 / 1000 + 3600, iat: T0 / 1000 },
     updatedAt: 0,
   };
 }
@@ -56,25 +66,94 @@ export function atWrite(
   };
 }
 
+/**
+ * A lookup as the flows make it: `scopes` already reduced to the non-OIDC ones, normalised; no
+ * resource; `now` at T0 and a five-minute renewal offset unless told otherwise.
+ */
+export function query(
+  who: AccountEntity,
+  scopes: string[],
+  extra: Partial<AccessTokenQuery> = {},
+): AccessTokenQuery {
+  return {
+    homeAccountId: who.homeAccountId,
+    scopes,
+    resource: [],
+    now: T0,
+    renewalOffsetMs: 5 * 60_000,
+    ...extra,
+  };
+}
+
+/** A token cache of {@link CLIENT} over a store (memory unless given), with a hand-moved clock. */
+export function setup(store: KeyValueStore = createMemoryStore(), clientId = CLIENT) {
+  const clock = fakeClock();
+  const logger = recordingLogger();
+  const cache = createTokenCache(store, { clientId, clock, logger });
+  return { store, clock, logger, cache };
+}
+
 /** Every key and value the store holds, for assertions on what was written or removed. */
-export async function dump(store: KeyValueStore): Promise<Map<string, string>> {
+export function dump(store: KeyValueStore): Map<string, string> {
   const out = new Map<string, string>();
-  for (const key of await store.keys()) {
-    const value = await store.get(key);
+  for (const key of store.keys()) {
+    const value = store.get(key);
     if (value !== undefined) out.set(key, value);
   }
   return out;
 }
 
+/** Every value the store holds, joined: for "this secret is (not) stored anywhere". */
+export function allValues(store: KeyValueStore): string {
+  return [...dump(store).values()].join('\n');
+}
+
+/** A store that counts the calls made to another one. */
+export function countingStore(inner: KeyValueStore = createMemoryStore()): KeyValueStore & {
+  calls: { get: number; set: number; remove: number; keys: number };
+  reset: () => void;
+} {
+  const calls = { get: 0, set: 0, remove: 0, keys: 0 };
+  return {
+    calls,
+    reset: () => {
+      calls.get = calls.set = calls.remove = calls.keys = 0;
+    },
+    get: (key) => {
+      calls.get += 1;
+      return inner.get(key);
+    },
+    set: (key, value) => {
+      calls.set += 1;
+      inner.set(key, value);
+    },
+    remove: (key) => {
+      calls.remove += 1;
+      inner.remove(key);
+    },
+    keys: () => {
+      calls.keys += 1;
+      return inner.keys();
+    },
+  };
+}
+
 /** A tiny in-memory `Storage`, optionally with a byte budget like a real browser quota. */
 export class FakeStorage implements Storage {
   #items = new Map<string, string>();
-  #quota: number;
+  /** Characters (keys and values) the storage holds at most; may be changed at any time. */
+  quota: number;
   constructor(quota = Infinity) {
-    this.#quota = quota;
+    this.quota = quota;
   }
   get length(): number {
     return this.#items.size;
+  }
+  /** Characters held now (keys and values), as the quota counts them. */
+  get used(): number {
+    let n = 0;
+    for (const [k, v] of this.#items) n += k.length + v.length;
+    return n;
   }
   clear(): void {
     this.#items.clear();
@@ -89,9 +168,9 @@ export class FakeStorage implements Storage {
     this.#items.delete(key);
   }
   setItem(key: string, value: string): void {
-    const others = [...this.#items].filter(([k]) => k !== key);
-    const used = others.reduce((n, [k, v]) => n + k.length + v.length, 0);
-    if (used + key.length + value.length > this.#quota) {
+    const old = this.#items.get(key);
+    const used = this.used - (old === undefined ? 0 : key.length + old.length);
+    if (used + key.length + value.length > this.quota) {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     }
     this.#items.set(key, value);

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACCOUNT_PREFIX,
+  REDIRECT_PENDING_KEY,
+  REDIRECT_STASH_KEY,
   STORAGE_PREFIX,
-  accessTokenKey,
-  accessTokenKeyPrefix,
+  TRANSACTION_PREFIX,
   accountKey,
-  idTokenKey,
-  parseKey,
-  refreshTokenKey,
+  recordKey,
   transactionKey,
 } from '../../src/cache/keys.js';
-
-const scope = { issuer: 'https://idp.example', clientId: 'spa' };
 
 describe('accountKey', () => {
   it('is stable for the same subject and issuer', () => {
@@ -24,6 +22,7 @@ describe('accountKey', () => {
     // Without escaping, both would read "a|b|c".
     expect(accountKey('b|c', 'a')).not.toBe(accountKey('c', 'a|b'));
     expect(accountKey('x', 'a%7Cb')).not.toBe(accountKey('x', 'a|b'));
+    expect(accountKey('x', 'a b')).not.toBe(accountKey('x', 'a%20b'));
     expect(accountKey('https://idp.example', 'a.b')).not.toBe(
       accountKey('b.https://idp.example', 'a'),
     );
@@ -32,52 +31,55 @@ describe('accountKey', () => {
 
 describe('storage keys', () => {
   it('all carry the one versioned prefix', () => {
-    const hid = accountKey(scope.issuer, 'alice');
+    expect(STORAGE_PREFIX).toBe('tessera.v1.');
     const keys = [
-      idTokenKey(hid, scope),
-      refreshTokenKey(hid, scope),
-      accessTokenKey({ homeAccountId: hid, ...scope, resource: [], scopes: ['a'] }),
+      ACCOUNT_PREFIX,
+      TRANSACTION_PREFIX,
+      REDIRECT_PENDING_KEY,
+      REDIRECT_STASH_KEY,
+      recordKey('spa', accountKey('https://idp.example', 'alice')),
       transactionKey('s1'),
     ];
-    expect(STORAGE_PREFIX).toBe('tessera.v1.');
     for (const key of keys) expect(key.startsWith('tessera.v1.')).toBe(true);
   });
 
-  it('give the same access token key whatever the scope order or duplicates', () => {
-    const hid = accountKey(scope.issuer, 'alice');
-    const base = { homeAccountId: hid, ...scope, resource: [] };
-    expect(accessTokenKey({ ...base, scopes: ['b', 'a'] })).toBe(
-      accessTokenKey({ ...base, scopes: ['a', 'b', 'a'] }),
-    );
+  it('put records under tessera.v1.account.<client>|<homeAccountId>', () => {
+    const hid = accountKey('https://idp.example', 'alice');
+    expect(ACCOUNT_PREFIX).toBe('tessera.v1.account.');
+    expect(recordKey('spa', hid)).toBe(`tessera.v1.account.spa|${hid}`);
   });
 
-  it('separate resources so one resource prefix never lists another', () => {
-    const hid = accountKey(scope.issuer, 'alice');
-    const forA = accessTokenKey({
-      homeAccountId: hid,
-      ...scope,
-      resource: ['https://a.example'],
-      scopes: ['x'],
-    });
-    const prefixAB = accessTokenKeyPrefix({ homeAccountId: hid, ...scope }, [
-      'https://a.example',
-      'https://b.example',
-    ]);
-    const prefixA = accessTokenKeyPrefix({ homeAccountId: hid, ...scope }, ['https://a.example']);
-    const prefixNone = accessTokenKeyPrefix({ homeAccountId: hid, ...scope }, []);
-    expect(forA.startsWith(prefixA)).toBe(true);
-    expect(forA.startsWith(prefixAB)).toBe(false);
-    expect(forA.startsWith(prefixNone)).toBe(false);
+  it('put transactions under tessera.v1.txn.<state>', () => {
+    expect(TRANSACTION_PREFIX).toBe('tessera.v1.txn.');
+    expect(transactionKey('s1')).toBe('tessera.v1.txn.s1');
+    expect(transactionKey('a|b c')).not.toBe(transactionKey('a%7Cb%20c'));
   });
 
-  it('parse back into kind and segments, and reject foreign keys', () => {
-    const hid = accountKey(scope.issuer, 'a|b');
-    expect(parseKey(refreshTokenKey(hid, scope))).toEqual({
-      kind: 'refreshtoken',
-      segments: [hid, scope.issuer, scope.clientId],
-    });
-    expect(parseKey('msal.token.keys')).toBeUndefined();
-    expect(parseKey('tessera.v2.account.x')).toBeUndefined();
-    expect(parseKey('tessera.v1.unknownkind.x')).toBeUndefined();
+  it('give different client ids or accounts never the same record key', () => {
+    const pairs: [string, string][] = [
+      ['spa', accountKey('https://idp.example', 'alice')],
+      ['spa', accountKey('https://idp.example', 'bob')],
+      ['spa', accountKey('https://other.example', 'alice')],
+      ['other', accountKey('https://idp.example', 'alice')],
+      // Unescaped, this would read as the first pair: a separator inside the client id must
+      // not move the boundary into the account part.
+      ['spa|alice', 'https://idp.example'],
+      ['spa%7Calice', 'https://idp.example'],
+      ['spa alice', 'x'],
+      ['spa%20alice', 'x'],
+      ['', 'spa|x'],
+    ];
+    const keys = pairs.map(([client, hid]) => recordKey(client, hid));
+    expect(new Set(keys).size).toBe(pairs.length);
+  });
+
+  it("never give one client's record key the prefix of another client's records", () => {
+    const hid = accountKey('https://idp.example', 'alice');
+    // What the cache of client `spa` owns: keys starting with recordKey('spa', '').
+    const own = recordKey('spa', '');
+    for (const client of ['spa2', 'spa|x', 'sp', 'spa ', 'SPA']) {
+      expect(recordKey(client, hid).startsWith(own)).toBe(false);
+    }
+    expect(recordKey('spa', hid).startsWith(own)).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../../src/cache/storage.js';
+import { createMemoryStore, createWebStorageStore } from '../../src/cache/storage.js';
 import { createTransactionStore } from '../../src/cache/transaction-store.js';
 import { transactionKey } from '../../src/cache/keys.js';
 import type { KeyValueStore } from '../../src/cache/types.js';
-import { T0, dump, fakeClock, recordingLogger } from './fixtures.js';
+import { FakeStorage, T0, dump, fakeClock, recordingLogger } from './fixtures.js';
 
 interface Txn {
   nonce: string;
@@ -18,100 +18,152 @@ const isTxn = (value: unknown): value is Txn =>
 
 function setup(store: KeyValueStore = createMemoryStore()) {
   const clock = fakeClock();
-  const transactions = createTransactionStore<Txn>(store, {
-    clock,
-    logger: recordingLogger(),
-    isTransaction: isTxn,
-  });
-  return { store, clock, transactions };
+  const logger = recordingLogger();
+  const transactions = createTransactionStore<Txn>(store, { clock, logger, isTransaction: isTxn });
+  return { store, clock, logger, transactions };
 }
 
 const txn: Txn = { nonce: 'n-1', verifier: 'v-1' };
+const MINUTE = 60_000;
 
 describe('transaction store', () => {
-  it('saves under tessera.v1.txn.<state> with createdAt', async () => {
+  it('saves under tessera.v1.txn.<state> with version, state and createdAt', () => {
     const { store, transactions } = setup();
-    await transactions.save('state-1', txn);
-    const raw = await store.get('tessera.v1.txn.state-1');
+    transactions.save('state-1', txn);
+    const raw = store.get('tessera.v1.txn.state-1');
     expect(raw).toBeDefined();
-    expect(JSON.parse(raw ?? '{}')).toMatchObject({ v: 1, kind: 'txn', createdAt: T0, data: txn });
+    expect(JSON.parse(raw ?? '{}')).toEqual({ v: 1, state: 'state-1', createdAt: T0, data: txn });
   });
 
-  it('take() is single-use', async () => {
+  it('is synchronous: save, take and peek return values, not promises', () => {
     const { transactions } = setup();
-    await transactions.save('state-1', txn);
-    expect(await transactions.take('state-1')).toEqual(txn);
-    expect(await transactions.take('state-1')).toBeUndefined();
-    expect(await transactions.peek('state-1')).toBeUndefined();
+    expect(transactions.save('s', txn)).toBeUndefined();
+    expect(transactions.peek('s')).toEqual(txn);
+    expect(transactions.take('s')).toEqual(txn);
   });
 
-  it('two overlapping take() calls hand the transaction out once', async () => {
-    const { transactions } = setup();
-    await transactions.save('state-1', txn);
-    const results = await Promise.all([transactions.take('state-1'), transactions.take('state-1')]);
-    expect(results.filter((r) => r !== undefined)).toEqual([txn]);
+  it('take() is single-use', () => {
+    const { store, transactions } = setup();
+    transactions.save('state-1', txn);
+    expect(transactions.take('state-1')).toEqual(txn);
+    expect(transactions.take('state-1')).toBeUndefined();
+    expect(transactions.peek('state-1')).toBeUndefined();
+    expect(store.keys()).toEqual([]);
   });
 
-  it('overlapping take() calls through two stores on one storage also hand it out once', async () => {
+  it('take() through two stores on one storage hands the transaction out once', () => {
     const store = createMemoryStore();
     const a = setup(store).transactions;
     const b = setup(store).transactions;
-    await a.save('s', txn);
-    const results = await Promise.all([a.take('s'), b.take('s')]);
-    expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+    a.save('s', txn);
+    expect([a.take('s'), b.take('s')].filter((r) => r !== undefined)).toEqual([txn]);
   });
 
-  it('peek() does not consume; remove() does', async () => {
+  it('take() fails rather than hand out a transaction it could not delete', () => {
+    const storage = new FakeStorage();
+    const { transactions } = setup(createWebStorageStore(storage));
+    transactions.save('s', txn);
+    storage.removeItem = () => {
+      throw new DOMException('blocked', 'SecurityError');
+    };
+    expect(() => transactions.take('s')).toThrow(
+      expect.objectContaining({ name: 'SecurityError' }),
+    );
+  });
+
+  it('save() throws the storage error when the transaction cannot be kept', () => {
+    const { transactions } = setup(createWebStorageStore(new FakeStorage(20)));
+    expect(() => transactions.save('s', txn)).toThrow(
+      expect.objectContaining({ name: 'QuotaExceededError' }),
+    );
+    expect(transactions.peek('s')).toBeUndefined();
+  });
+
+  it('peek() does not consume; remove() does', () => {
     const { transactions } = setup();
-    await transactions.save('s', txn);
-    expect(await transactions.peek('s')).toEqual(txn);
-    expect(await transactions.peek('s')).toEqual(txn);
-    await transactions.remove('s');
-    expect(await transactions.take('s')).toBeUndefined();
+    transactions.save('s', txn);
+    expect(transactions.peek('s')).toEqual(txn);
+    expect(transactions.peek('s')).toEqual(txn);
+    transactions.remove('s');
+    expect(transactions.take('s')).toBeUndefined();
   });
 
-  it('an unknown state is a miss', async () => {
+  it('keeps transactions apart by state, including states with separators', () => {
     const { transactions } = setup();
-    await transactions.save('s', txn);
-    expect(await transactions.take('other')).toBeUndefined();
-    expect(await transactions.take('')).toBeUndefined();
+    const other: Txn = { nonce: 'n-2', verifier: 'v-2' };
+    transactions.save('a|b', txn);
+    transactions.save('a%7Cb', other);
+    expect(transactions.take('a%7Cb')).toEqual(other);
+    expect(transactions.take('a|b')).toEqual(txn);
   });
 
-  it('a corrupt, future-version, wrong-shape or mis-keyed entry is a miss and removed', async () => {
-    const { store, transactions } = setup();
+  it('an unknown or empty state is a miss', () => {
+    const { transactions } = setup();
+    transactions.save('s', txn);
+    expect(transactions.take('other')).toBeUndefined();
+    expect(transactions.take('')).toBeUndefined();
+    expect(transactions.peek('')).toBeUndefined();
+    transactions.remove('');
+    expect(transactions.peek('s')).toEqual(txn);
+  });
+
+  it('a corrupt, foreign-version, wrong-shape or mis-keyed entry is a miss and removed', () => {
+    const { store, transactions, logger } = setup();
+    const entry = (fields: Record<string, unknown>) =>
+      JSON.stringify({ v: 1, createdAt: T0, data: txn, ...fields });
     const entries: [string, string][] = [
       ['bad-json', '{"v":1'],
-      ['future', JSON.stringify({ v: 99, kind: 'txn', state: 'future', createdAt: T0, data: txn })],
-      [
-        'shape',
-        JSON.stringify({ v: 1, kind: 'txn', state: 'shape', createdAt: T0, data: { nonce: 1 } }),
-      ],
-      [
-        'moved',
-        JSON.stringify({ v: 1, kind: 'txn', state: 'elsewhere', createdAt: T0, data: txn }),
-      ],
+      ['not-object', '[1]'],
+      ['future', entry({ v: 2, state: 'future' })],
+      ['older', entry({ v: 0, state: 'older' })],
+      ['no-version', entry({ v: undefined, state: 'no-version' })],
+      ['shape', entry({ state: 'shape', data: { nonce: 1 } })],
+      ['no-created', entry({ state: 'no-created', createdAt: undefined })],
+      ['created-string', entry({ state: 'created-string', createdAt: '0' })],
+      ['no-state', entry({})],
+      // Copied under another state's key: must not answer for a state it was not made for.
+      ['moved', entry({ state: 'elsewhere' })],
     ];
-    for (const [state, raw] of entries) await store.set(transactionKey(state), raw);
-    for (const [state] of entries) expect(await transactions.take(state)).toBeUndefined();
-    expect(await store.keys()).toEqual([]);
+    for (const [state, raw] of entries) store.set(transactionKey(state), raw);
+    for (const [state] of entries) expect(transactions.peek(state)).toBeUndefined();
+    expect(store.keys()).toEqual([]);
+    for (const [state, raw] of entries) store.set(transactionKey(state), raw);
+    for (const [state] of entries) expect(transactions.take(state)).toBeUndefined();
+    expect(store.keys()).toEqual([]);
+    expect(logger.lines.join('\n')).not.toMatch(/n-1|v-1|elsewhere|tessera/);
   });
 
-  it('prune() removes transactions older than maxAge and keeps the rest', async () => {
+  it('prune() removes transactions older than maxAge and unusable ones, and keeps the rest', () => {
     const { store, clock, transactions } = setup();
-    await store.set('someone.else', 'x');
-    await transactions.save('old', txn);
-    clock.set(T0 + 10 * 60_000);
-    await transactions.save('new', txn);
-    await store.set(transactionKey('junk'), 'not json');
-    clock.set(T0 + 16 * 60_000);
-    await transactions.prune(15 * 60_000);
-    expect(await transactions.peek('old')).toBeUndefined();
-    expect(await transactions.peek('new')).toEqual(txn);
-    expect([...(await dump(store)).keys()].sort()).toEqual(['someone.else', transactionKey('new')]);
+    store.set('someone.else', 'x');
+    store.set('tessera.v1.account.spa|x', 'not a transaction');
+    transactions.save('old', txn);
+    clock.set(T0 + 10 * MINUTE);
+    transactions.save('new', txn);
+    store.set(transactionKey('junk'), 'not json');
+    clock.set(T0 + 16 * MINUTE);
+    transactions.prune(15 * MINUTE);
+    expect(transactions.peek('old')).toBeUndefined();
+    expect(transactions.peek('new')).toEqual(txn);
+    expect([...dump(store).keys()].sort()).toEqual(
+      ['someone.else', 'tessera.v1.account.spa|x', transactionKey('new')].sort(),
+    );
   });
 
-  it('rejects an empty state on save', async () => {
-    const { transactions } = setup();
-    await expect(transactions.save('', txn)).rejects.toBeInstanceOf(TypeError);
+  it('prune() keeps a transaction exactly maxAge old', () => {
+    const { clock, transactions } = setup();
+    transactions.save('edge', txn);
+    clock.set(T0 + 15 * MINUTE);
+    transactions.prune(15 * MINUTE);
+    expect(transactions.peek('edge')).toEqual(txn);
+    clock.set(T0 + 15 * MINUTE + 1);
+    transactions.prune(15 * MINUTE);
+    expect(transactions.peek('edge')).toBeUndefined();
+  });
+
+  it('rejects an empty state on save', () => {
+    const { store, transactions } = setup();
+    expect(() => transactions.save('', txn)).toThrow(TypeError);
+    expect(store.keys()).toEqual([]);
   });
 });
