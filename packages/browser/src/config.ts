@@ -179,12 +179,12 @@ function resolveUri(
   return url.href;
 }
 
-function nonNegative(field: string, raw: unknown, fallback: number, positive = false): number {
+function nonNegative(field: string, raw: unknown, fallback: number): number {
   if (raw === undefined) return fallback;
-  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0 || (positive && raw === 0)) {
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) {
     fail(
       INVALID_CONFIGURATION,
-      `${field} must be a ${positive ? 'positive' : 'non-negative'} number; got ${JSON.stringify(raw) ?? typeof raw}.`,
+      `${field} must be a non-negative number; got ${JSON.stringify(raw) ?? typeof raw}.`,
     );
   }
   return raw;
@@ -197,12 +197,11 @@ function checkMetadata(raw: unknown): string | Record<string, unknown> | undefin
     if (typeof raw === 'string') value = JSON.parse(raw);
   } catch {
     // Reported below, with the fix.
-    value = undefined;
   }
-  if (raw !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+  if (raw !== undefined && (typeof value !== 'object' || !value || Array.isArray(value))) {
     fail(
       INVALID_CONFIGURATION,
-      "auth.authorityMetadata must be your provider's discovery document (/.well-known/openid-configuration) as JSON text or object, or unset.",
+      "auth.authorityMetadata must be your provider's /.well-known/openid-configuration document, as JSON text or object.",
     );
   }
   return raw as string | Record<string, unknown> | undefined;
@@ -283,7 +282,9 @@ export function resolveConfiguration(
     loadFrameTimeout: nonNegative('system.loadFrameTimeout', system.loadFrameTimeout, 10_000),
     windowHashTimeout: nonNegative('system.windowHashTimeout', system.windowHashTimeout, 300_000),
     lockTimeout: nonNegative('system.lockTimeout', system.lockTimeout, 10_000),
-    networkTimeout: nonNegative('system.networkTimeout', system.networkTimeout, 10_000, true),
+    networkTimeout:
+      nonNegative('system.networkTimeout', system.networkTimeout, 10_000) ||
+      fail(INVALID_CONFIGURATION, 'system.networkTimeout must be more than 0 ms.'),
     authorityMetadata: checkMetadata(auth.authorityMetadata),
   };
 }

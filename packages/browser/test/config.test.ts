@@ -107,7 +107,7 @@ describe('resolveConfiguration', () => {
     for (const networkTimeout of [0, -1, Number.NaN, '10000']) {
       const error = errorOf({ auth: { clientId: 'a' }, system: { networkTimeout } });
       expect(error.errorCode).toBe(codes.INVALID_CONFIGURATION);
-      expect(error.errorMessage).toContain('system.networkTimeout must be a positive number');
+      expect(error.errorMessage).toContain('system.networkTimeout must be');
     }
   });
 

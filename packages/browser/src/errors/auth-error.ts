@@ -11,9 +11,11 @@ export interface AuthErrorOptions {
   status?: number | undefined;
   /** Default: true for status 429 and 5xx, else false. */
   retryable?: boolean;
+  /** From `Retry-After`, in ms. */
   retryAfter?: number | undefined;
   /** Default false. */
   requestSent?: boolean;
+  /** Microsoft Entra ID's refinement of an OAuth `error`. */
   suberror?: string | undefined;
 }
 
@@ -41,7 +43,8 @@ export class AuthError extends Error {
   declare readonly retryable: boolean;
   /**
    * Milliseconds the provider asked to wait before the next attempt (`Retry-After`, RFC 9110
-   * 10.2.3), when it sent one. Set when the wait was too long to retry automatically.
+   * 10.2.3), when its last answer carried one. The protocol layer waits up to 5 s by itself; an
+   * error with a longer `retryAfter` means: do not ask again before then.
    */
   declare readonly retryAfter: number | undefined;
   /**

@@ -19,17 +19,21 @@ import type {
 
 /**
  * Creates the protocol layer for one (authority, client): OAuth 2.0 authorization code with
- * PKCE, refresh tokens and OpenID Connect, on oauth4webapi. It knows no DOM and no storage;
- * network and time come from `options.fetch` and `options.clock`. Creating it does no I/O:
- * discovery runs on first use and is cached.
+ * PKCE, refresh tokens and OpenID Connect, on oauth4webapi. It knows no DOM; network, time,
+ * timers and the remembered discovery document come through the ports in `options`. Creating
+ * it does no I/O: discovery runs on first use and is cached.
  *
- * Every method throws only Tessera errors (the original error is kept as `cause`) and logs
- * endpoints and outcomes only, never tokens, codes or verifiers.
+ * Every request has a time limit (`networkTimeoutMs`) and is retried only where that is safe
+ * (see `transportFor`). Every method throws only Tessera errors (the original error is kept as
+ * `cause`, without bodies or tokens) and logs endpoints and outcomes only, never tokens, codes
+ * or verifiers.
  *
  * @example
  * ```ts
  * const protocol = createProtocolClient({ authority, protocolMode: 'OIDC', clientId, fetch,
- *   clock: systemClock, logger, allowInsecureRequests: false });
+ *   clock: systemClock, logger, allowInsecureRequests: false,
+ *   metadataStore: { get: (k) => localStorage.getItem(k) ?? undefined,
+ *     set: (k, v) => localStorage.setItem(k, v), remove: (k) => localStorage.removeItem(k) } });
  * const { url, secrets } = await protocol.createAuthorizationRequest({ redirectUri, scopes });
  * // ...navigate to url, keep secrets until the response comes back...
  * const tokens = await protocol.handleAuthorizationResponse(responseUrl, {
@@ -57,7 +61,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     } catch (error) {
       const { status, errorCode } = error as AuthError;
       if (!provider.stored || (status !== 404 && errorCode !== NETWORK_ERROR)) throw error;
-      options.logger.warning('Stored discovery document looks stale: discovering again');
+      options.logger.warning('Discovery: stored document looks stale');
       discovery.invalidate();
       if (status !== 404) throw error;
       return run(await discovery.get());

@@ -156,7 +156,11 @@ export interface EndSessionInput {
  * `retryable`, `retryAfter`, `requestSent` and `suberror` (see `AuthError`).
  */
 export interface ProtocolClient {
-  /** Discovery, fetched once and cached; concurrent callers share one request; a failure is not cached. */
+  /**
+   * Discovery: `authorityMetadata`, else a `metadataStore` entry younger than
+   * `metadataMaxAgeMs`, else one request (retried on network failure, 429, 5xx), each validated
+   * alike. Kept in memory; concurrent callers share one request; a failure is not cached.
+   */
   discover(): Promise<ProviderInfo>;
   /** Builds the authorization URL with PKCE S256, state and nonce (RFC 7636 4.2, OIDC Core 3.1.2.1). */
   createAuthorizationRequest(input: AuthorizationRequestInput): Promise<AuthorizationRequest>;
