@@ -69,7 +69,9 @@ function accessTokenShape(r: unknown): AccessTokenEntity | undefined {
     !isStringArray(scopes) ||
     !isStringArray(resource) ||
     !isFiniteNumber(expiresAt) ||
-    !isFiniteNumber(cachedAt)
+    !isFiniteNumber(cachedAt) ||
+    // A token cached after it expired was edited by hand: its lifetime means nothing.
+    cachedAt > expiresAt
   ) {
     return undefined;
   }

@@ -6,7 +6,7 @@
 import type { Clock } from '../ports.js';
 import type { Logger } from '../logger.js';
 import type { AccountEntity, AccountRecord, KeyValueStore, TokenCache } from './types.js';
-import { ACCOUNT_PREFIX, recordKey } from './keys.js';
+import { accountKey, recordKey } from './keys.js';
 import { decodeRecord, encodeRecord } from './entries.js';
 import {
   OIDC_SCOPES,
@@ -103,8 +103,8 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
           // 4.14.2). Better to hold none than a spent one.
           logger.warning('Could not store the new tokens; removing the old refresh token.');
           tryRemove(key);
-          const old = records.get(id);
-          if (old !== undefined) old.refreshToken = undefined;
+          // This tab now sees what storage holds, as other tabs and the next load will.
+          if (records.delete(id)) changed();
           throw error;
         }
         logger.warning('Storage is full; evicting cached access tokens to make room.');
@@ -145,7 +145,10 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
         // Renew ahead of expiry, but never more than half the token's lifetime ahead: a token
         // that lives 60 s is served for 30 s instead of never (`exp` is the first instant the
         // token is no longer accepted, RFC 7519 4.1.4).
-        const offset = Math.min(renewalOffsetMs, (token.expiresAt - token.cachedAt) / 2);
+        const offset = Math.max(
+          0,
+          Math.min(renewalOffsetMs, (token.expiresAt - token.cachedAt) / 2),
+        );
         if (
           token.expiresAt - offset > now &&
           (best === undefined || token.expiresAt > best.expiresAt) &&
@@ -161,6 +164,13 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
     write(entry) {
       const now = clock.now();
       const id = entry.account.homeAccountId;
+      // What load would refuse must not be served from memory either.
+      if (
+        entry.account.clientId !== clientId ||
+        id !== accountKey(entry.account.issuer, entry.account.sub)
+      ) {
+        throw new TypeError('The account does not belong to this cache.');
+      }
       const previous = records.get(id);
       let accessTokens = (previous?.accessTokens ?? []).filter((t) => t.expiresAt > now);
       const at = entry.accessToken;
@@ -212,7 +222,7 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
 
     sync(key) {
       if (key === null) loadAll();
-      else if (key.startsWith(ACCOUNT_PREFIX)) load(key);
+      else if (key.startsWith(own)) load(key);
       else return;
       changed();
     },

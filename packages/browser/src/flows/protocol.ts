@@ -26,6 +26,14 @@ export function protocolFor(ctx: FlowContext, authority: string): ProtocolClient
       clock: ctx.ports.clock,
       logger: ctx.logger,
       allowInsecureRequests: new URL(key).protocol === 'http:',
+      networkTimeoutMs: ctx.config.networkTimeout,
+      timers: ctx.ports.timers,
+      // Remembered across page loads where the tokens are: a cold start with a refresh token
+      // then makes one request, the token request.
+      metadataStore: ctx.store,
+      // Inline metadata describes the configured authority only, never a per-request one.
+      authorityMetadata:
+        key === ctx.config.authority.replace(/\/+$/, '') ? ctx.config.authorityMetadata : undefined,
     });
     perAuthority.set(key, client);
   }

@@ -6,10 +6,17 @@ import type { AccountEntity } from '../cache/types.js';
 import { fingerprint } from '../coordination/spent-tokens.js';
 import {
   InteractionRequiredAuthError,
+  isAuthError,
   isInteractionRequiredAuthError,
+  isRefreshTokenRejected,
   ServerError,
 } from '../errors/auth-error.js';
-import { INTERACTION_REQUIRED, LOGIN_REQUIRED, NO_ACCOUNT } from '../errors/error-codes.js';
+import {
+  INTERACTION_REQUIRED,
+  INVALID_GRANT,
+  LOGIN_REQUIRED,
+  NO_ACCOUNT,
+} from '../errors/error-codes.js';
 import { createIframeNavigator } from '../interaction/iframe-navigator.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
@@ -98,9 +105,21 @@ async function viaRefreshToken(
       ctx.logger.info('The refresh token does not cover the scopes; trying the hidden iframe.');
       return 'none';
     }
-    const rejected =
-      (error instanceof ServerError && error.error === 'invalid_grant') ||
-      isInteractionRequiredAuthError(error);
+    // Sent, but no answer came: the provider may have rotated the token, so it counts as spent
+    // and is never sent again; the iframe may still renew the session.
+    if (isAuthError(error) && error.requestSent) {
+      spent = true;
+      ctx.logger.warning('The refresh request got no answer; not sending that token again.');
+      ctx.cache.removeRefreshToken(account.homeAccountId);
+      return 'none';
+    }
+    // invalid_grant with an Entra suberror such as `basic_action` concerns this request only:
+    // the refresh token stays good for others (isRefreshTokenRejected).
+    if (isAuthError(error) && error.errorCode === INVALID_GRANT && !isRefreshTokenRejected(error)) {
+      ctx.logger.info('The provider needs more for this request; keeping the refresh token.');
+      return 'none';
+    }
+    const rejected = isRefreshTokenRejected(error) || isInteractionRequiredAuthError(error);
     if (!rejected) throw error;
     spent = true;
     ctx.logger.info('The refresh token was rejected; trying the hidden iframe.');
