@@ -21,6 +21,7 @@ import {
 import { toAccount } from './flows/account.js';
 import type { FlowContext } from './flows/context.js';
 import type { LogoutRequest } from './flows/logout-flow.js';
+import type { RedirectOutcome } from './flows/redirect-flow.js';
 import { normalizeRequest } from './flows/request.js';
 import { fromCache, selectAccount } from './flows/silent-cache.js';
 import { createInteractionLock } from './interaction/interaction-lock.js';
@@ -36,11 +37,6 @@ export type TokenReceivedCallback = (response: AuthResponse) => void;
 export type ErrorReceivedCallback = (error: AuthError, accountState: string) => void;
 /** Single-callback form of {@link UserAgentApplication.handleRedirectCallback}. */
 export type AuthCallback = (error: AuthError | null, response?: AuthResponse) => void;
-
-type RedirectOutcome =
-  | { kind: 'none' }
-  | { kind: 'response'; response: AuthResponse }
-  | { kind: 'error'; error: AuthError };
 
 type FlowKind = 'login' | 'acquireToken';
 
@@ -144,34 +140,11 @@ export class UserAgentApplication {
       }
       return;
     }
-    let outcome: RedirectOutcome;
     try {
-      const { handleRedirectResponse, RedirectFailure } = await load(
-        () => import('./flows/redirect-flow.js'),
-      );
-      outcome = await handleRedirectResponse(ctx).then(
-        (result): RedirectOutcome => {
-          if (result === null) return { kind: 'none' };
-          this.#emit(result.transaction.kind, 'Success', 'redirect', result.response);
-          return { kind: 'response', response: result.response };
-        },
-        (error: unknown): RedirectOutcome => {
-          const failure = error instanceof RedirectFailure ? error : undefined;
-          const authError = toAuthError(failure === undefined ? error : failure.cause);
-          this.#emit(failure?.kind ?? 'acquireToken', 'Failure', 'redirect', null, authError);
-          return { kind: 'error', error: authError };
-        },
-      );
+      const { completeRedirectOnLoad } = await load(() => import('./flows/redirect-flow.js'));
+      this.#redirect = await completeRedirectOnLoad(ctx);
     } catch (error) {
-      outcome = { kind: 'error', error: toAuthError(error) };
-    }
-    this.#redirect = outcome;
-    if (outcome.kind !== 'none') {
-      ctx.events.emit(
-        'msal:handleRedirectEnd',
-        'redirect',
-        outcome.kind === 'response' ? outcome.response : null,
-      );
+      this.#redirect = { kind: 'error', error: toAuthError(error) };
     }
   }
 

@@ -1,5 +1,5 @@
 import { REDIRECT_PENDING_KEY, REDIRECT_STASH_KEY } from '../cache/keys.js';
-import { ClientAuthError } from '../errors/auth-error.js';
+import { ClientAuthError, toAuthError, type AuthError } from '../errors/auth-error.js';
 import { STATE_MISMATCH } from '../errors/error-codes.js';
 import { completeAuthorizationCallback } from '../interaction/callback-page.js';
 import {
@@ -156,4 +156,43 @@ export async function handleRedirectResponse(
   }
   ctx.session.remove(REDIRECT_PENDING_KEY);
   return finishTagged(ctx, current);
+}
+
+/** What a page load found: no redirect response, a response, or the flow's error. */
+export type RedirectOutcome =
+  | { kind: 'none' }
+  | { kind: 'response'; response: AuthResponse }
+  | { kind: 'error'; error: AuthError };
+
+/**
+ * Handles the redirect response a page load carries, emitting the flow's success or failure
+ * event (login vs acquire-token, from its transaction) and `msal:handleRedirectEnd`.
+ */
+export async function completeRedirectOnLoad(ctx: FlowContext): Promise<RedirectOutcome> {
+  const outcome = await handleRedirectResponse(ctx).then(
+    (result): RedirectOutcome => {
+      if (result === null) return { kind: 'none' };
+      ctx.events.emit(`msal:${result.transaction.kind}Success`, 'redirect', result.response);
+      return { kind: 'response', response: result.response };
+    },
+    (error: unknown): RedirectOutcome => {
+      const failure = error instanceof RedirectFailure ? error : undefined;
+      const authError = toAuthError(failure === undefined ? error : failure.cause);
+      ctx.events.emit(
+        `msal:${failure?.kind ?? 'acquireToken'}Failure`,
+        'redirect',
+        null,
+        authError,
+      );
+      return { kind: 'error', error: authError };
+    },
+  );
+  if (outcome.kind !== 'none') {
+    ctx.events.emit(
+      'msal:handleRedirectEnd',
+      'redirect',
+      outcome.kind === 'response' ? outcome.response : null,
+    );
+  }
+  return outcome;
 }

@@ -2,7 +2,8 @@ import {
   readAuthorizationResponseParams,
   withoutAuthorizationResponse,
 } from '../response-params.js';
-import { hasPopupMarker, IFRAME_NAME_PREFIX, POPUP_NAME_PREFIX } from './markers.js';
+import { hasPopupMarker } from './markers.js';
+import { IFRAME_NAME_PREFIX, POPUP_NAME_PREFIX } from './window-names.js';
 import {
   createResponseMessage,
   resolveBroadcastChannel,

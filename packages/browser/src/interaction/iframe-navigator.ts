@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Timers } from '../ports.js';
 import { abortedError, asError, monitorWindowTimeoutError } from './interaction-errors.js';
-import { IFRAME_NAME_PREFIX, randomNameSuffix } from './markers.js';
+import { IFRAME_NAME_PREFIX, randomNameSuffix } from './window-names.js';
 import { waitForResponse } from './response-channel.js';
 import type { BroadcastChannelConstructor } from './response-message.js';
 import type { NavigateOptions, Navigator } from './types.js';

@@ -4,23 +4,10 @@
  * the app). Imported by the callback entry point, so it stays free of heavy dependencies.
  */
 
-/** Prefix of the window name of every popup Tessera opens. */
-export const POPUP_NAME_PREFIX = 'tessera.v1.popup.';
-
-/** Prefix of the frame name of every hidden iframe Tessera creates. */
-export const IFRAME_NAME_PREFIX = 'tessera.v1.iframe.';
+export { IFRAME_NAME_PREFIX, POPUP_NAME_PREFIX, randomNameSuffix } from './window-names.js';
 
 /** Prefix of the `localStorage` key that marks a `state` as awaited by a popup. */
 export const POPUP_MARKER_PREFIX = 'tessera.v1.popup_state.';
-
-/**
- * A short random suffix for window and frame names, so a new popup never reuses (and
- * navigates) a window some other code opened under the same name.
- */
-export function randomNameSuffix(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 function storageOf(win: Window): Storage | undefined {
   // Reading `localStorage` throws where storage is disabled (privacy settings, sandboxes).

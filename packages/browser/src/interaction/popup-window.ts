@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import { popupWindowError } from './interaction-errors.js';
-import { POPUP_NAME_PREFIX, randomNameSuffix } from './markers.js';
+import { POPUP_NAME_PREFIX, randomNameSuffix } from './window-names.js';
 import type { PopupOptions } from './types.js';
 
 /** Default popup width in CSS pixels (fits the common provider sign-in pages). */
