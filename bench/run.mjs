@@ -47,6 +47,7 @@ ${Object.entries(NUMBERS)
   -h, --help           this text
 
 Needs Chromium (/usr/bin/chromium or CHROMIUM_PATH) and the dev IdP's dependencies installed.
+The bench's own checks: npx vitest run --config bench/vitest.config.ts
 `;
 
 class UsageError extends Error {}

@@ -1,12 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Measurements, not tests: run by `npm run bench`, never by `npm test`.
+const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+// The bench's own checks (table rendering, chunk walk, request counting), run with
+// `npx vitest run --config bench/vitest.config.ts`. Measurements are `npm run bench`; neither is
+// part of `npm test`.
 export default defineConfig({
+  define: { BENCH_REPO_ROOT: JSON.stringify(root) },
   test: {
-    include: ['bench/**/*.measure.ts'],
-    globalSetup: ['e2e/harness/global-setup.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 60_000,
-    fileParallelism: false,
+    root,
+    include: ['bench/test/**/*.test.ts'],
+    testTimeout: 30_000,
   },
 });
