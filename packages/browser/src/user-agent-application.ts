@@ -10,7 +10,7 @@ import {
   toAuthError,
   type AuthError,
 } from './errors/auth-error.js';
-import { NETWORK_ERROR, NO_ACCOUNT } from './errors/error-codes.js';
+import { BROWSER_UNSUPPORTED, NETWORK_ERROR, NO_ACCOUNT } from './errors/error-codes.js';
 import {
   EventHub,
   type AuthEvent,
@@ -273,7 +273,7 @@ export class UserAgentApplication {
       if (begun.popup === undefined) {
         begun.release();
         throw new BrowserAuthError(
-          NETWORK_ERROR,
+          BROWSER_UNSUPPORTED,
           'There is no browser window to open a popup from.',
         );
       }

@@ -1,3 +1,4 @@
+import { toHex } from '../hex.js';
 import type { Clock, Timers } from '../ports.js';
 import { lockName, readLocks } from './lock-manager.js';
 
@@ -27,9 +28,7 @@ export const SPENT_HOLD_MS = 30_000;
 /** A fingerprint of a secret for lock names: never the secret itself. */
 export async function fingerprint(secret: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret));
-  return Array.from(new Uint8Array(digest).slice(0, 12), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
+  return toHex(new Uint8Array(digest).slice(0, 12));
 }
 
 /** Over Web Locks when the window has them (every tab sees it), else in this tab's memory. */

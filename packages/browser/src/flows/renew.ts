@@ -12,10 +12,10 @@ import {
   ServerError,
 } from '../errors/auth-error.js';
 import {
-  INTERACTION_REQUIRED,
   INVALID_GRANT,
   LOGIN_REQUIRED,
   NO_ACCOUNT,
+  REFRESH_TOKEN_EXPIRED,
 } from '../errors/error-codes.js';
 import { createIframeNavigator } from '../interaction/iframe-navigator.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
@@ -238,7 +238,7 @@ export function renewSilently(
           // what the seed's `errorMessage.indexOf("interaction_required")` fallback tests.
           if (refresh !== 'rejected' || isInteractionRequiredAuthError(error)) throw error;
           throw new InteractionRequiredAuthError(
-            INTERACTION_REQUIRED,
+            REFRESH_TOKEN_EXPIRED,
             'The refresh token was rejected and the session could not be renewed silently.',
             { correlationId: request.correlationId, cause: error },
           );

@@ -1,6 +1,7 @@
 import { ClientConfigurationError } from '../errors/auth-error.js';
 import { INVALID_REQUEST_PARAMETER } from '../errors/error-codes.js';
 import { normalizeResource, resourceScopes } from '../cache/scopes.js';
+import { toHex } from '../hex.js';
 import type { AuthenticationParameters } from '../types.js';
 
 /** Scopes every sign-in asks for: an ID token, the profile, and a refresh token (OIDC Core 11). */
@@ -40,9 +41,7 @@ let correlationCount = 0;
  * drawing random bytes on every call (it is not a secret and is never sent).
  */
 export function newCorrelationId(getRandomValues: <T extends Uint8Array>(a: T) => T): string {
-  correlationPrefix ??= Array.from(getRandomValues(new Uint8Array(6)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
+  correlationPrefix ??= toHex(getRandomValues(new Uint8Array(6)));
   return `${correlationPrefix}-${(++correlationCount).toString(16)}`;
 }
 

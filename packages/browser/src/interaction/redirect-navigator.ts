@@ -1,7 +1,4 @@
-import { BrowserAuthError, isAuthError } from '../errors/auth-error.js';
-import { UNEXPECTED_ERROR } from '../errors/error-codes.js';
-import { userCancelledError } from './interaction-errors.js';
-import type { NavigationClient, Navigator } from './types.js';
+import type { NavigationClient } from './types.js';
 
 /**
  * The default {@link NavigationClient}: full page loads through `location`. Without a router
@@ -41,37 +38,4 @@ export class DefaultNavigationClient implements NavigationClient {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
-}
-
-/**
- * A {@link Navigator} that leaves the page for the provider (`navigationClient.navigateExternal`,
- * default {@link DefaultNavigationClient}). The returned promise never resolves: the page
- * unloads, and the response is handled when the app loads again at the redirect URI.
- *
- * It rejects only when the navigation did not happen: with the client's error (a Tessera error
- * as is, anything else as `unexpected_error` with `cause`), or with `user_cancelled` when the
- * client resolved `false` (a router hook declined to leave the page).
- */
-export function createRedirectNavigator(
-  win: Window,
-  navigationClient: NavigationClient = new DefaultNavigationClient(win),
-): Navigator {
-  return {
-    async navigate(url: URL): Promise<URL> {
-      let navigated: boolean;
-      try {
-        navigated = await navigationClient.navigateExternal(url.href, { noHistory: false });
-      } catch (cause) {
-        if (isAuthError(cause)) throw cause;
-        throw new BrowserAuthError(UNEXPECTED_ERROR, 'Navigation to the provider failed.', {
-          cause,
-        });
-      }
-      if (!navigated) {
-        throw userCancelledError('The navigation client declined to leave the page.');
-      }
-      // The page is unloading; nothing will ever resolve this.
-      return new Promise<URL>(() => undefined);
-    },
-  };
 }

@@ -1,3 +1,5 @@
+import { toHex } from '../hex.js';
+
 /** Names of the windows and frames Tessera opens, so its callback pages recognise them. */
 
 /** Prefix of the window name of every popup Tessera opens. */
@@ -12,5 +14,5 @@ export const IFRAME_NAME_PREFIX = 'tessera.v1.iframe.';
  */
 export function randomNameSuffix(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(bytes);
 }
