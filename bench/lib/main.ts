@@ -1,7 +1,7 @@
 // The bench run: sizes, then the browser measurements, then one report (console, RESULTS.md,
 // JSON). bench/run.mjs parses the command line and calls `run`.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { LIBRARIES, versionOf } from './libraries.js';
 import type { LibraryId } from './libraries.js';
 import { measureInBrowser } from './measure.js';
@@ -21,6 +21,7 @@ export const ALL_MEASURES: readonly Measure[] = ['sizes', 'silent', 'cold', 'con
 
 export async function run(options: RunOptions): Promise<number> {
   const started = performance.now();
+  const loadAverage = loadavg()[0] ?? NaN;
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
@@ -52,6 +53,7 @@ export async function run(options: RunOptions): Promise<number> {
       cpu: cpu[0]?.model.trim() ?? 'unknown CPU',
       cores: cpu.length,
       memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadAverage,
       os: `${platform()} ${release()}`,
       node: process.versions.node,
       chromium: browser?.chromium,

@@ -45,6 +45,8 @@ export interface SilentResult {
 export interface ColdResult {
   runs: number;
   medianMs: number;
+  /** The fastest load: least disturbed by other work on the machine. */
+  minMs: number;
   /** Page script start → token (leaves out fetching the HTML and script). */
   scriptMedianMs: number;
   /** Provider requests of one page load (the median run's). */
@@ -171,6 +173,7 @@ function coldSummary(loads: readonly ColdLoad[]): ColdResult {
   return {
     runs: loads.length,
     medianMs: median(loads.map((load) => load.loadToTokenMs)),
+    minMs: Math.min(...loads.map((load) => load.loadToTokenMs)),
     scriptMedianMs: median(loads.map((load) => load.scriptToTokenMs)),
     requests: middle.requests,
     scripts: middle.scripts,
@@ -185,96 +188,143 @@ async function collectGarbage(cdp: CDPSession): Promise<number> {
   return usedSize / 1024;
 }
 
-/** Phase A for one library: sign in once, then cold (cached), silent, heap. */
+/**
+ * Phase A: every library signed in (long-lived tokens), then cold starts with a cached token
+ * (runs interleaved across libraries, so background load on the machine falls on all alike),
+ * the cached silent call, and the heap.
+ */
 async function phaseA(
   stage: Stage,
-  library: Library,
+  libraries: readonly Library[],
   settings: Settings,
   results: BrowserResults,
 ): Promise<void> {
-  const { only } = settings;
-  const heapWanted = only.has('heap') && library.noScopeSets === undefined;
-  const lane = await stage.openLane(library, { accessTokenTtl: 3600 });
-  const attempt = <T>(label: string, step: () => Promise<T>): Promise<Cell<T>> =>
-    cell(label, step, lane, settings.log);
+  const { only, log } = settings;
+  const lanes: Lane[] = [];
+  const broken = new Map<LibraryId, { error: string }>();
   try {
-    const scopes = heapWanted ? [...DEFAULT_SCOPES, ...SCOPE_SETS.flat()] : DEFAULT_SCOPES;
-    const signedIn = await attempt('sign-in', async () => {
-      await signIn(lane, scopes);
-      await lane.page.evaluate(() => window.bench.getToken());
-    });
-    const failed = 'error' in signedIn ? { error: `sign-in: ${signedIn.error}` } : undefined;
+    for (const library of libraries) {
+      log(`  ${library.label}: sign-in`);
+      const lane = await stage.openLane(library, { accessTokenTtl: 3600 });
+      lanes.push(lane);
+      const scopeSets = only.has('heap') && library.noScopeSets === undefined;
+      const scopes = scopeSets ? [...DEFAULT_SCOPES, ...SCOPE_SETS.flat()] : DEFAULT_SCOPES;
+      const signedIn = await cell(
+        'sign-in',
+        async () => {
+          await signIn(lane, scopes);
+          await lane.page.evaluate(() => window.bench.getToken());
+        },
+        lane,
+        log,
+      );
+      if ('error' in signedIn) broken.set(library.id, { error: `sign-in: ${signedIn.error}` });
+    }
+    const working = lanes.filter((lane) => !broken.has(lane.library.id));
+    for (const [id, failure] of broken) {
+      if (only.has('cold')) results.coldCached[id] = failure;
+      if (only.has('silent')) results.silent[id] = failure;
+      if (only.has('heap') && library(libraries, id).noScopeSets === undefined) {
+        results.heap[id] = failure;
+      }
+    }
 
     if (only.has('cold')) {
-      results.coldCached[library.id] =
-        failed ??
-        (await attempt('cold start', async () => {
-          const loads = [];
-          for (let run = 0; run < settings.coldRuns; run += 1) loads.push(await coldLoad(lane));
-          return coldSummary(loads);
-        }));
+      log('  cold start, cached token');
+      const loads = new Map<LibraryId, ColdLoad[]>();
+      for (let run = 0; run < settings.coldRuns; run += 1) {
+        for (const lane of working) {
+          const id = lane.library.id;
+          if (results.coldCached[id] !== undefined) continue;
+          const load = await cell('cold start', () => coldLoad(lane), lane, log);
+          if ('value' in load) loads.set(id, [...(loads.get(id) ?? []), load.value]);
+          else results.coldCached[id] = load;
+        }
+      }
+      for (const [id, list] of loads) {
+        results.coldCached[id] ??= { value: coldSummary(list) };
+      }
     }
 
     if (only.has('silent')) {
-      results.silent[library.id] =
-        failed ??
-        (await attempt('silent', async () => {
-          await openPage(lane, 'isolated');
-          if (!(await lane.page.evaluate(() => window.bench.crossOriginIsolated))) {
-            throw new Error('the timing page is not cross-origin isolated');
-          }
-          lane.front.reset();
-          const samples = await lane.page.evaluate(
-            ([warmup, calls]) => window.bench.timeSilent(warmup, calls),
-            [settings.warmup, settings.calls] as const,
-          );
-          const sorted = [...samples].sort((a, b) => a - b);
-          return {
-            calls: samples.length,
-            medianUs: median(sorted),
-            p99Us: quantile(sorted, 0.99),
-            meanUs: samples.reduce((sum, x) => sum + x, 0) / samples.length,
-            requests: lane.front.counts().total,
-          };
-        }));
+      log('  cached silent call');
+      for (const lane of working) {
+        results.silent[lane.library.id] = await cell(
+          'silent',
+          async () => {
+            await openPage(lane, 'isolated');
+            if (!(await lane.page.evaluate(() => window.bench.crossOriginIsolated))) {
+              throw new Error('the timing page is not cross-origin isolated');
+            }
+            lane.front.reset();
+            const samples = await lane.page.evaluate(
+              ([warmup, calls]) => window.bench.timeSilent(warmup, calls),
+              [settings.warmup, settings.calls] as const,
+            );
+            const sorted = [...samples].sort((a, b) => a - b);
+            return {
+              calls: samples.length,
+              medianUs: median(sorted),
+              p99Us: quantile(sorted, 0.99),
+              meanUs: samples.reduce((sum, x) => sum + x, 0) / samples.length,
+              requests: lane.front.counts().total,
+            };
+          },
+          lane,
+          log,
+        );
+      }
     }
 
     if (only.has('heap')) {
-      results.heap[library.id] =
-        library.noScopeSets !== undefined
-          ? { na: library.noScopeSets }
-          : (failed ??
-            (await attempt('heap', async () => {
-              await openPage(lane, 'app');
-              // Run the cache and the refresh path once, so their code is loaded and compiled
-              // before the first reading.
-              await lane.page.evaluate(() => window.bench.getToken());
-              await lane.page.evaluate(() => window.bench.forceRefresh());
-              const cdp = await lane.context.newCDPSession(lane.page);
-              try {
-                const beforeKB = await collectGarbage(cdp);
-                lane.front.reset();
-                const run = await lane.page.evaluate(
-                  ([sets, total]) => window.bench.acquireMany(sets, total),
-                  [SCOPE_SETS, settings.acquisitions] as const,
-                );
-                const afterKB = await collectGarbage(cdp);
-                return {
-                  beforeKB,
-                  afterKB,
-                  acquisitions: settings.acquisitions,
-                  scopeSets: SCOPE_SETS.length,
-                  tokenRequests: lane.front.counts().token,
-                  failed: run.failed,
-                  errors: run.errors,
-                };
-              } finally {
-                await cdp.detach().catch(() => undefined);
-              }
-            })));
+      log('  heap');
+      for (const lane of lanes) {
+        const { id, noScopeSets } = lane.library;
+        if (noScopeSets !== undefined) {
+          results.heap[id] = { na: noScopeSets };
+          continue;
+        }
+        if (broken.has(id)) continue;
+        results.heap[id] = await cell('heap', () => measureHeap(lane, settings), lane, log);
+      }
     }
   } finally {
-    await lane.close();
+    for (const lane of lanes) await lane.close();
+  }
+}
+
+function library(libraries: readonly Library[], id: LibraryId): Library {
+  const found = libraries.find((entry) => entry.id === id);
+  if (found === undefined) throw new Error(`unknown library ${id}`);
+  return found;
+}
+
+async function measureHeap(lane: Lane, settings: Settings): Promise<HeapResult> {
+  await openPage(lane, 'app');
+  // Run the cache and the refresh path once, so their code is loaded and compiled before the
+  // first reading.
+  await lane.page.evaluate(() => window.bench.getToken());
+  await lane.page.evaluate(() => window.bench.forceRefresh());
+  const cdp = await lane.context.newCDPSession(lane.page);
+  try {
+    const beforeKB = await collectGarbage(cdp);
+    lane.front.reset();
+    const run = await lane.page.evaluate(([sets, total]) => window.bench.acquireMany(sets, total), [
+      SCOPE_SETS,
+      settings.acquisitions,
+    ] as const);
+    const afterKB = await collectGarbage(cdp);
+    return {
+      beforeKB,
+      afterKB,
+      acquisitions: settings.acquisitions,
+      scopeSets: SCOPE_SETS.length,
+      tokenRequests: lane.front.counts().token,
+      failed: run.failed,
+      errors: run.errors,
+    };
+  } finally {
+    await cdp.detach().catch(() => undefined);
   }
 }
 
@@ -461,10 +511,7 @@ export async function measureInBrowser(
   };
   const { only } = settings;
   if (only.has('cold') || only.has('silent') || only.has('heap')) {
-    for (const library of libraries) {
-      settings.log(`  ${library.label}: sign-in, cached token`);
-      await phaseA(stage, library, settings, results);
-    }
+    await phaseA(stage, libraries, settings, results);
   }
   if (only.has('cold') || only.has('concurrency')) {
     settings.log(`  all: sign-in, access tokens usable for ${settings.shortTtl} s`);

@@ -17,6 +17,8 @@ export interface Machine {
   cpu: string;
   cores: number;
   memoryGiB: number;
+  /** 1-minute load average when the run started (the machine may be shared). */
+  loadAverage: number;
   os: string;
   node: string;
   chromium: string | undefined;
@@ -121,7 +123,7 @@ function silentTable(report: Report, results: Rows<SilentResult>): string {
 
 function coldTable(report: Report, cached: Rows<ColdResult>, expired: Rows<ColdResult>): string {
   const render = (r: ColdResult): string[] => [
-    `${fixed(r.medianMs)} (${fixed(r.scriptMedianMs)})`,
+    `${fixed(r.medianMs)} / ${fixed(r.minMs)} (${fixed(r.scriptMedianMs)})`,
     requests(r.requests),
   ];
   const scriptsOf = (result: Cell<ColdResult> | undefined): string =>
@@ -134,9 +136,9 @@ function coldTable(report: Report, cached: Rows<ColdResult>, expired: Rows<ColdR
     [
       'library',
       'scripts cached / expired',
-      'cached token: ms (script→token)',
+      'cached token: median / min ms (script→token)',
       'provider requests',
-      'expired token: ms (script→token)',
+      'expired token: median / min ms (script→token)',
       'provider requests',
     ],
     ids.map((id) => [
@@ -218,7 +220,8 @@ export function renderReport(report: Report, libraries: readonly Library[]): str
   const out: string[] = [
     '# Tessera bench: @tessera/browser side by side with its peers',
     '',
-    `${machine.date} · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB · ` +
+    `${machine.date} · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
+      `load average ${machine.loadAverage.toFixed(2)} at start · ` +
       `${machine.os} · Node ${machine.node} · Chromium ${machine.chromium ?? '(not started)'} · ` +
       `run took ${Math.round(report.durationSeconds)} s`,
     '',
@@ -253,8 +256,8 @@ export function renderReport(report: Report, libraries: readonly Library[]): str
         '## 3. Cold start: page load → first token',
         '',
         `Median of ${settings['coldRuns']} loads (cached token) and ${settings['expiredRuns']} ` +
-          'loads (access token expired, refresh token valid). ms from navigation start, in ' +
-          'brackets from the start of the page script. Scripts: files of the app bundle the ' +
+          'loads (access token expired, refresh token valid): median and fastest, ms from ' +
+          'navigation start; in brackets the median from the start of the page script. Scripts: files of the app bundle the ' +
           'page loaded (split like a production build, so lazy parts load on first use). Provider ' +
           'requests of one load, CORS preflights included, counted at the provider.',
         '',

@@ -92,6 +92,7 @@ describe('report', () => {
         cpu: 'cpu',
         cores: 2,
         memoryGiB: 4,
+        loadAverage: 0.5,
         os: 'linux',
         node: '20',
         chromium: '1',
