@@ -22,8 +22,20 @@ export interface SpentTokenRegistry {
   wasSpent(fingerprint: string): Promise<boolean>;
 }
 
-/** How long a spent fingerprint stays marked: far longer than storage takes to reach tabs. */
+/** How long a spent fingerprint stays held as a lock: far longer than storage takes to reach tabs. */
 export const SPENT_HOLD_MS = 30_000;
+
+/**
+ * How long a rotated token's fingerprint is remembered in `localStorage`: a duplicated tab
+ * (whose `sessionStorage` is a copy taken at duplication) may try the old token days later.
+ */
+export const SPENT_RECORD_MS = 7 * 24 * 3_600_000;
+
+/** Fingerprints remembered at most; the oldest go first. */
+export const SPENT_RECORD_LIMIT = 200;
+
+/** The `localStorage` key of the remembered fingerprints (not secrets: truncated hashes). */
+export const SPENT_RECORD_KEY = 'tessera.v1.spent';
 
 /** A fingerprint of a secret for lock names: never the secret itself. */
 export async function fingerprint(secret: string): Promise<string> {
@@ -39,6 +51,38 @@ export function createSpentTokenRegistry(
   const locks = readLocks(win);
   const local = new Map<string, number>();
   const name = (fp: string) => lockName(`spent.${fp}`);
+  // Shared by every tab of the origin whatever the cache location, and it survives reloads:
+  // the only place a duplicated tab can learn that its copy of a refresh token was spent.
+  const shared = (): Storage | undefined => {
+    try {
+      return win?.localStorage;
+    } catch {
+      return undefined;
+    }
+  };
+  const readRecord = (): [string, number][] => {
+    try {
+      const parsed: unknown = JSON.parse(shared()?.getItem(SPENT_RECORD_KEY) ?? '{}');
+      const now = ports.clock.now();
+      return Object.entries(parsed as Record<string, unknown>).filter(
+        (e): e is [string, number] => typeof e[1] === 'number' && e[1] > now,
+      );
+    } catch {
+      return [];
+    }
+  };
+  const remember = (fp: string) => {
+    const entries = readRecord().filter(([f]) => f !== fp);
+    entries.push([fp, ports.clock.now() + SPENT_RECORD_MS]);
+    try {
+      shared()?.setItem(
+        SPENT_RECORD_KEY,
+        JSON.stringify(Object.fromEntries(entries.slice(-SPENT_RECORD_LIMIT))),
+      );
+    } catch {
+      // Best effort: locks and this tab's memory still cover the common case.
+    }
+  };
   return {
     markSpent(fp) {
       local.set(fp, Number.POSITIVE_INFINITY);
@@ -52,12 +96,14 @@ export function createSpentTokenRegistry(
           return;
         }
         local.set(fp, ports.clock.now() + SPENT_HOLD_MS);
+        remember(fp);
         ports.timers.setTimeout(release, SPENT_HOLD_MS);
       };
     },
     async wasSpent(fp) {
       const until = local.get(fp);
       if (until !== undefined && until > ports.clock.now()) return true;
+      if (readRecord().some(([f]) => f === fp)) return true;
       if (locks === undefined) return false;
       try {
         const result = await locks.request(name(fp), { ifAvailable: true }, (lock) =>

@@ -3,7 +3,11 @@ import {
   createSpentTokenRegistry,
   fingerprint,
   SPENT_HOLD_MS,
+  SPENT_RECORD_KEY,
+  SPENT_RECORD_LIMIT,
+  SPENT_RECORD_MS,
 } from '../../src/coordination/spent-tokens.js';
+import { FakeStorage } from '../cache/fixtures.js';
 import { systemTimers } from '../../src/ports.js';
 
 function clockAt(start: number) {
@@ -38,5 +42,39 @@ describe('spent refresh tokens', () => {
     clock.t += SPENT_HOLD_MS;
     expect(await registry.wasSpent('fp2')).toBe(false);
     expect(await registry.wasSpent('other')).toBe(false);
+  });
+
+  it('a duplicated tab learns from localStorage that its copy of a token was spent, days later', async () => {
+    const storage = new FakeStorage();
+    const win = { localStorage: storage } as unknown as Window;
+    const clock = clockAt(1_000);
+    const first = createSpentTokenRegistry(win, { timers: systemTimers, clock });
+    first.markSpent('fp3')(true);
+    // The duplicate: another registry (another tab) over the same origin storage, 35 s later,
+    // long after the lock hold ended.
+    clock.t += 35_000;
+    const duplicate = createSpentTokenRegistry(win, { timers: systemTimers, clock });
+    expect(await duplicate.wasSpent('fp3')).toBe(true);
+    expect(await duplicate.wasSpent('fp4')).toBe(false);
+    expect(storage.getItem(SPENT_RECORD_KEY)).not.toContain('refresh');
+    clock.t += SPENT_RECORD_MS;
+    expect(await duplicate.wasSpent('fp3')).toBe(false);
+  });
+
+  it('keeps a bounded record and survives a corrupt one', async () => {
+    const storage = new FakeStorage();
+    const win = { localStorage: storage } as unknown as Window;
+    const clock = clockAt(1_000);
+    const registry = createSpentTokenRegistry(win, { timers: systemTimers, clock });
+    storage.setItem(SPENT_RECORD_KEY, '{not json');
+    expect(await registry.wasSpent('x')).toBe(false);
+    for (let i = 0; i <= SPENT_RECORD_LIMIT; i += 1) {
+      clock.t += 1;
+      registry.markSpent(`fp-${i}`)(true);
+    }
+    const record = JSON.parse(storage.getItem(SPENT_RECORD_KEY) ?? '{}') as Record<string, number>;
+    expect(Object.keys(record)).toHaveLength(SPENT_RECORD_LIMIT);
+    expect(record['fp-0']).toBeUndefined();
+    expect(record[`fp-${SPENT_RECORD_LIMIT}`]).toBeDefined();
   });
 });
