@@ -87,6 +87,13 @@ describe('core: renewal', () => {
     expect(silentError?.seedCheck).toBe(true);
     expect(outcome.error).toBeUndefined();
     expect(outcome.response?.username).toBe('alice');
+    // One "session ended" signal with its reason, however many calls failed.
+    const ended = await env.page.evaluate(() =>
+      window.t.events.filter((e) => e.type === 'msal:sessionEnded'),
+    );
+    expect(ended).toEqual([
+      { type: 'msal:sessionEnded', errorCode: undefined, reason: 'provider_session_ended' },
+    ]);
   });
 
   it('partial consent: the response lists only the granted scope, and the other scope is not served from it', async () => {

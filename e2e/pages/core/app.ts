@@ -16,6 +16,7 @@ interface PageOptions {
   scopes?: string[];
   protectedResourceMap?: Record<string, string[]>;
   cacheLocation?: 'sessionStorage' | 'localStorage' | 'memory';
+  networkTimeout?: number;
 }
 
 export interface Outcome {
@@ -31,7 +32,17 @@ export interface Outcome {
     idTokenNonce: unknown;
     accountState: string;
   };
-  error?: { name: string; errorCode: string; errorMessage: string; seedCheck: boolean };
+  error?: {
+    name: string;
+    errorCode: string;
+    errorMessage: string;
+    seedCheck: boolean;
+    /** AuthError details, when the error has them. */
+    retryable?: boolean;
+    requestSent?: boolean;
+    status?: number;
+    retryAfter?: number;
+  };
 }
 
 const env = pageEnv();
@@ -55,7 +66,16 @@ function toOutcome(response: AuthResponse): Outcome {
 }
 
 function errorOutcome(error: unknown): Outcome {
-  const e = error as { name?: string; errorCode?: string; errorMessage?: string; message?: string };
+  const e = error as {
+    name?: string;
+    errorCode?: string;
+    errorMessage?: string;
+    message?: string;
+    retryable?: unknown;
+    requestSent?: unknown;
+    status?: unknown;
+    retryAfter?: unknown;
+  };
   const errorMessage = e.errorMessage ?? e.message ?? String(error);
   return {
     ok: false,
@@ -64,6 +84,10 @@ function errorOutcome(error: unknown): Outcome {
       errorCode: e.errorCode ?? 'none',
       errorMessage,
       seedCheck: errorMessage.indexOf('interaction_required') !== -1,
+      ...(typeof e.retryable === 'boolean' && { retryable: e.retryable }),
+      ...(typeof e.requestSent === 'boolean' && { requestSent: e.requestSent }),
+      ...(typeof e.status === 'number' && { status: e.status }),
+      ...(typeof e.retryAfter === 'number' && { retryAfter: e.retryAfter }),
     },
   };
 }
@@ -86,6 +110,7 @@ const userAgentApplication = new UserAgentApplication({
     ...(options.windowHashTimeout !== undefined && {
       windowHashTimeout: options.windowHashTimeout,
     }),
+    ...(options.networkTimeout !== undefined && { networkTimeout: options.networkTimeout }),
   },
 });
 
@@ -93,9 +118,13 @@ const userAgentApplication = new UserAgentApplication({
 const accountAtStart = userAgentApplication.getAccount()?.username ?? null;
 const redirectResults: Outcome[] = [];
 const lateRedirectResults: Outcome[] = [];
-const events: { type: string; errorCode: string | undefined }[] = [];
+const events: { type: string; errorCode: string | undefined; reason?: string }[] = [];
 userAgentApplication.addEventCallback((event) => {
-  events.push({ type: event.eventType, errorCode: event.error?.errorCode });
+  events.push({
+    type: event.eventType,
+    errorCode: event.error?.errorCode,
+    ...(event.eventType === 'msal:sessionEnded' && { reason: event.payload.reason }),
+  });
 });
 
 // The seed registers the redirect callbacks when the page loads ...

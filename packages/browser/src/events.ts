@@ -17,11 +17,30 @@ export const EventType = {
   LOGOUT_FAILURE: 'msal:logoutFailure',
   ACCOUNT_ADDED: 'msal:accountAdded',
   ACCOUNT_REMOVED: 'msal:accountRemoved',
+  SESSION_ENDED: 'msal:sessionEnded',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
 /** How a flow reached the provider. */
 export type InteractionType = 'silent' | 'popup' | 'redirect' | 'none';
+
+/**
+ * Why a session ended, in `msal:sessionEnded`:
+ * - `signed_out`: sign-out in this tab;
+ * - `signed_out_in_another_tab`: sign-out in another tab of this app;
+ * - `refresh_token_rejected`: the provider refused the refresh token and the hidden iframe
+ *   could not renew either, so only an interactive sign-in helps;
+ * - `provider_session_ended`: the provider has no session for the user any more (the iframe's
+ *   `prompt=none` answered `login_required`) and there is no refresh token to fall back on.
+ */
+export type SessionEndReason =
+  'signed_out' | 'signed_out_in_another_tab' | 'refresh_token_rejected' | 'provider_session_ended';
+
+/** The payload of `msal:sessionEnded`: one signal, whatever ended the session. */
+export interface SessionEnded {
+  reason: SessionEndReason;
+  account: Account;
+}
 
 /** What each event carries as `payload`. */
 export interface EventPayloadMap {
@@ -38,6 +57,7 @@ export interface EventPayloadMap {
   'msal:logoutFailure': null;
   'msal:accountAdded': Account;
   'msal:accountRemoved': Account | null;
+  'msal:sessionEnded': SessionEnded;
 }
 
 /** One event. Failure events carry the error in `error`. */

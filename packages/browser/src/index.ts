@@ -32,6 +32,8 @@ export type {
   EventCallback,
   EventPayloadMap,
   InteractionType,
+  SessionEnded,
+  SessionEndReason,
 } from './events.js';
 export { LogLevel } from './logger.js';
 export type { LoggerCallback, LoggerOptions } from './logger.js';

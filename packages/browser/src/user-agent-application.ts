@@ -18,7 +18,7 @@ import {
   type EventType,
   type InteractionType,
 } from './events.js';
-import { toAccount } from './flows/account.js';
+import { endSession, toAccount } from './flows/account.js';
 import type { FlowContext } from './flows/context.js';
 import type { LogoutRequest } from './flows/logout-flow.js';
 import type { RedirectOutcome } from './flows/redirect-flow.js';
@@ -96,6 +96,7 @@ export class UserAgentApplication {
       notifier,
       interactions: createInteractionLock(),
       generation: 0,
+      ended: new Set(),
       navigationClient: configuration.system?.navigationClient,
     });
     if (win !== undefined) {
@@ -117,6 +118,7 @@ export class UserAgentApplication {
           cache.removeAccount(entity.homeAccountId);
           ctx.events.emit('msal:accountRemoved', 'none', toAccount(entity));
           ctx.events.emit('msal:logoutSuccess', 'none', toAccount(entity));
+          endSession(ctx, entity, 'signed_out_in_another_tab');
         }
       });
     }

@@ -1,4 +1,6 @@
 import type { AccountEntity } from '../cache/types.js';
+import type { SessionEndReason } from '../events.js';
+import type { FlowContext } from './context.js';
 import type { Account } from '../types.js';
 
 const views = new WeakMap<AccountEntity, Account>();
@@ -36,4 +38,15 @@ export function toAccount(entity: AccountEntity): Account {
   });
   views.set(entity, view);
   return view;
+}
+
+/** Reports the end of an account's session once (`msal:sessionEnded`). */
+export function endSession(
+  ctx: FlowContext,
+  account: AccountEntity,
+  reason: SessionEndReason,
+): void {
+  if (ctx.ended.has(account.homeAccountId)) return;
+  ctx.ended.add(account.homeAccountId);
+  ctx.events.emit('msal:sessionEnded', 'none', { reason, account: toAccount(account) });
 }

@@ -70,6 +70,7 @@ export function storeTokenResult(
     refreshToken: result.refreshToken,
   });
   const account = ctx.cache.getAccount(homeAccountId)!;
+  ctx.ended.delete(homeAccountId);
   const response = buildAuthResponse(ctx, account, accessToken, request, false);
   if (!known) ctx.events.emit('msal:accountAdded', 'none', toAccount(account));
   return response;

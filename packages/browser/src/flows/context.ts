@@ -38,6 +38,11 @@ export interface FlowContext {
    * stores nothing, so a refresh in flight cannot bring a signed-out account back.
    */
   generation: number;
+  /**
+   * Accounts whose session ended and was reported (`msal:sessionEnded`), so an app hears it
+   * once; a new token for the account clears the mark.
+   */
+  ended: Set<string>;
   /** The app's router hook, when it gave one. */
   navigationClient: NavigationClient | undefined;
 }

@@ -1,6 +1,7 @@
 import type { AccountEntity } from '../cache/types.js';
 import { DefaultNavigationClient } from '../interaction/redirect-navigator.js';
 import type { Account } from '../types.js';
+import { endSession } from './account.js';
 import type { FlowContext } from './context.js';
 import { coordinationOf } from './locks.js';
 import { popupHandle } from './interactive.js';
@@ -50,6 +51,7 @@ async function signOutLocally(ctx: FlowContext, request: LogoutRequest): Promise
     ctx.generation += 1;
     await locks.runWithLock(`renew.${id}`, ctx.config.lockTimeout, () => {
       ctx.cache.removeAccount(id);
+      endSession(ctx, account, 'signed_out');
       return Promise.resolve();
     });
     ctx.notifier.notify({ type: 'account_removed', homeAccountId: id });

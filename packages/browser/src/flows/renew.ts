@@ -21,6 +21,7 @@ import { createIframeNavigator } from '../interaction/iframe-navigator.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
 import { storeTokenResult } from './complete.js';
+import { endSession } from './account.js';
 import type { FlowContext } from './context.js';
 import { coordinationOf } from './locks.js';
 import { protocolFor } from './protocol.js';
@@ -233,6 +234,17 @@ export function renewSilently(
         try {
           return await viaIframe(ctx, current ?? account, params, request);
         } catch (error) {
+          const ended = current ?? account;
+          if (ended !== undefined && refresh === 'rejected') {
+            endSession(ctx, ended, 'refresh_token_rejected');
+          } else if (
+            ended !== undefined &&
+            isAuthError(error) &&
+            error.errorCode === LOGIN_REQUIRED &&
+            ctx.cache.getRefreshToken(ended.homeAccountId) === undefined
+          ) {
+            endSession(ctx, ended, 'provider_session_ended');
+          }
           // The refresh token was refused and the iframe could not help (timed out, framing
           // refused, third-party cookies withheld): only the user can, so say so — that is
           // what the seed's `errorMessage.indexOf("interaction_required")` fallback tests.
