@@ -299,7 +299,11 @@ export function renderReport(report: Report, libraries: readonly Library[]): str
     '',
     '- Each library has its own dev IdP (@tessera/dev-idp: automatic sign-in and consent, ' +
       'refresh-token rotation on) behind a counting front on a loopback port, and its own ' +
-      'browser context; the app pages are on another loopback port. Real headless Chromium.',
+      'browser context; the app pages are on another loopback port. Real headless Chromium. ' +
+      'Every figure goes through the same adapter interface (bench/peers/<library>.ts): a ' +
+      'silent call is the adapter’s getToken, the library’s idiomatic call sequence.',
+    '- Timings come from a machine that may be shared (see the load average above): compare ' +
+      'libraries within one run, not across runs.',
     ...libraries.map((library) => `- ${library.label}: ${library.notes.join('; ')}.`),
     '',
   );
