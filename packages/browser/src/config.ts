@@ -166,6 +166,9 @@ function resolveUri(
   } catch {
     fail(INVALID_REDIRECT_URI, `${field} "${value}" is not a URL. ${fix}`);
   }
+  if (!/^https?:$/.test(url.protocol)) {
+    fail(INVALID_REDIRECT_URI, `${field} "${value}" must be an http(s) URL. ${fix}`);
+  }
   if (pageOrigin !== undefined && url.origin !== pageOrigin) {
     // Responses are accepted only on our own origin (DESIGN security rules; RFC 9700 4.1).
     fail(INVALID_REDIRECT_URI, `${field} "${value}" is on another origin than the page. ${fix}`);
@@ -205,6 +208,58 @@ function checkMetadata(raw: unknown): string | Record<string, unknown> | undefin
     );
   }
   return raw as string | Record<string, unknown> | undefined;
+}
+
+/** The URLs a request may set instead of the configuration's. */
+export interface RequestUrls {
+  authority?: string | undefined;
+  redirectUri?: string | undefined;
+  redirectStartPage?: string | undefined;
+  postLogoutRedirectUri?: string | undefined;
+}
+
+/**
+ * Checks the URLs a single request overrides exactly as the configuration's own are checked
+ * (https authority, redirect URIs on the page's origin), and resolves a relative
+ * `redirectStartPage` against the page now — before any code leaves the address bar.
+ *
+ * @throws ClientConfigurationError `invalid_authority`, `invalid_redirect_uri`
+ */
+export function checkRequestUrls<T extends RequestUrls>(
+  request: T,
+  pageUrl: string | undefined,
+): T {
+  const origin = pageUrl === undefined ? undefined : new URL(pageUrl).origin;
+  const checked = { ...request };
+  if (request.authority !== undefined) {
+    checked.authority = parseAuthority(request.authority).href.replace(/\/+$/, '');
+  }
+  for (const field of ['redirectUri', 'postLogoutRedirectUri'] as const) {
+    if (request[field] !== undefined) {
+      checked[field] = resolveUri(`request.${field}`, request[field], '', origin);
+    }
+  }
+  const start = request.redirectStartPage;
+  if (start !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(start, pageUrl);
+    } catch {
+      // reported below
+    }
+    // The app returns there after the redirect: another origin would be an open redirect.
+    if (
+      url === undefined ||
+      (origin !== undefined ? url.origin !== origin : !/^https?:$/.test(url.protocol))
+    ) {
+      fail(
+        INVALID_REDIRECT_URI,
+        `request.redirectStartPage "${start}" must be a page of this app's origin.`,
+      );
+    }
+    checked.redirectStartPage = url.href;
+  }
+  return checked;
 }
 
 /**

@@ -1,7 +1,13 @@
-import { REDIRECT_STASH_KEY } from './cache/keys.js';
+import { redirectKey } from './cache/keys.js';
 import { createStore } from './cache/storage.js';
 import { createTokenCache } from './cache/token-cache.js';
-import { resolveConfiguration, type Configuration, type ResolvedConfiguration } from './config.js';
+import {
+  checkRequestUrls,
+  resolveConfiguration,
+  type Configuration,
+  type RequestUrls,
+  type ResolvedConfiguration,
+} from './config.js';
 import { createCacheNotifier } from './coordination/cache-notifier.js';
 import { createSingleFlight } from './coordination/single-flight.js';
 import {
@@ -130,7 +136,7 @@ export class UserAgentApplication {
     const win = ctx.ports.window;
     if (win === undefined) return;
     const carriesResponse =
-      ctx.session.get(REDIRECT_STASH_KEY) !== undefined ||
+      ctx.session.get(redirectKey(ctx.config.clientId, 'response')) !== undefined ||
       readAuthorizationResponseParams(new URL(win.location.href)) !== undefined;
     if (!carriesResponse) {
       // Most loads: nothing to handle. Fetch the renewal code while the browser is idle, so a
@@ -146,7 +152,7 @@ export class UserAgentApplication {
       const { completeRedirectOnLoad } = await load(() => import('./flows/redirect-flow.js'));
       this.#redirect = await completeRedirectOnLoad(ctx);
     } catch (error) {
-      this.#redirect = { kind: 'error', error: toAuthError(error) };
+      this.#redirect = { kind: 'error', error: toAuthError(error), accountState: '' };
     }
   }
 
@@ -184,6 +190,11 @@ export class UserAgentApplication {
     return normalizeRequest(request, this.#ctx.config.clientId, this.#ctx.ports.getRandomValues);
   }
 
+  /** A request's own URLs, checked like the configuration's (throws, typed). */
+  #checked<T extends RequestUrls>(request: T): T {
+    return checkRequestUrls(request, this.#ctx.ports.window?.location.href);
+  }
+
   /**
    * Returns a token without showing anything: a cached token that covers the scopes, else a
    * refresh-token grant, else a hidden iframe with `prompt=none`. Rejects with an
@@ -199,6 +210,7 @@ export class UserAgentApplication {
   acquireTokenSilent(request: AuthenticationParameters): Promise<AuthResponse> {
     return this.#tracked('acquireToken', 'silent', request, async () => {
       const normalized = this.#normalize(request);
+      const checked = this.#checked(request);
       await this.#ready;
       const ctx = this.#ctx;
       const account = selectAccount(ctx, request);
@@ -215,7 +227,7 @@ export class UserAgentApplication {
         );
       }
       const { renewSilently } = await load(() => import('./flows/renew.js'));
-      return renewSilently(ctx, account, request, normalized, skipCache);
+      return renewSilently(ctx, account, checked, normalized, skipCache);
     });
   }
 
@@ -271,6 +283,7 @@ export class UserAgentApplication {
     try {
       // Synchronous up to window.open: no await before the popup exists.
       const normalized = this.#normalize(request);
+      const checked = this.#checked(request);
       const begun = this.#beginInteraction(true);
       if (begun.popup === undefined) {
         begun.release();
@@ -281,7 +294,7 @@ export class UserAgentApplication {
       }
       const popup = begun.popup;
       started = this.#loadFlow(() => import('./flows/popup-flow.js'), begun).then((m) =>
-        m.runPopupFlow(this.#ctx, this.#ready, popup, begun.release, request, normalized, kind),
+        m.runPopupFlow(this.#ctx, this.#ready, popup, begun.release, checked, normalized, kind),
       );
     } catch (error) {
       started = Promise.reject(toAuthError(error));
@@ -306,9 +319,10 @@ export class UserAgentApplication {
     this.#emit(kind, 'Start', 'redirect', request);
     try {
       const normalized = this.#normalize(request);
+      const checked = this.#checked(request);
       const begun = this.#beginInteraction(false);
       const m = await this.#loadFlow(() => import('./flows/redirect-flow.js'), begun);
-      await m.startRedirectFlow(this.#ctx, this.#ready, request, normalized, kind, begun.release);
+      await m.startRedirectFlow(this.#ctx, this.#ready, checked, normalized, kind, begun.release);
     } catch (error) {
       const authError = toAuthError(error);
       this.#emit(kind, 'Failure', 'redirect', null, authError);
@@ -327,7 +341,7 @@ export class UserAgentApplication {
     void this.#ready.then(() => {
       const outcome = this.#redirect;
       if (outcome.kind === 'response') tokenReceivedCallback(outcome.response);
-      if (outcome.kind === 'error') errorReceivedCallback(outcome.error, '');
+      if (outcome.kind === 'error') errorReceivedCallback(outcome.error, outcome.accountState);
     });
   }
 
@@ -386,11 +400,12 @@ export class UserAgentApplication {
     events.emit('msal:logoutStart', type, account);
     let started: Promise<void>;
     try {
+      const checked = this.#checked(request);
       const begun = this.#beginInteraction(type === 'popup');
       started = this.#loadFlow(() => import('./flows/logout-flow.js'), begun).then((m) =>
         type === 'popup'
-          ? m.logoutPopup(this.#ctx, this.#ready, request, begun.release, begun.popup)
-          : m.logoutRedirect(this.#ctx, this.#ready, request, begun.release),
+          ? m.logoutPopup(this.#ctx, this.#ready, checked, begun.release, begun.popup)
+          : m.logoutRedirect(this.#ctx, this.#ready, checked, begun.release),
       );
     } catch (error) {
       started = Promise.reject(toAuthError(error));

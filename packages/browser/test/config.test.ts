@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfiguration, type Configuration } from '../src/config.js';
+import { checkRequestUrls, resolveConfiguration, type Configuration } from '../src/config.js';
 import { ClientConfigurationError } from '../src/errors/auth-error.js';
 import * as codes from '../src/errors/error-codes.js';
 
@@ -134,4 +134,37 @@ describe('resolveConfiguration', () => {
       expect(error.errorMessage).toContain('/.well-known/openid-configuration');
     },
   );
+});
+
+describe('checkRequestUrls: a request overrides URLs only as safely as the configuration sets them', () => {
+  const page = 'https://app.example/area/page?x=1';
+  const fails = (request: Parameters<typeof checkRequestUrls>[0], code: string) => {
+    try {
+      checkRequestUrls(request, page);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ClientConfigurationError);
+      expect((error as ClientConfigurationError).errorCode).toBe(code);
+      return;
+    }
+    throw new Error('expected a ClientConfigurationError');
+  };
+
+  it('refuses an http authority, a cross-origin redirect URI and a javascript: logout URL', () => {
+    fails({ authority: 'http://idp.example' }, codes.INVALID_AUTHORITY);
+    fails({ redirectUri: 'https://evil.example/cb' }, codes.INVALID_REDIRECT_URI);
+    fails({ postLogoutRedirectUri: 'javascript:alert(1)' }, codes.INVALID_REDIRECT_URI);
+    fails({ redirectStartPage: '//evil.example/x' }, codes.INVALID_REDIRECT_URI);
+    fails({ redirectStartPage: 'javascript:alert(1)' }, codes.INVALID_REDIRECT_URI);
+  });
+
+  it('resolves a relative start page against the page, keeping its hash route', () => {
+    const checked = checkRequestUrls({ redirectStartPage: 'other#/route' }, page);
+    expect(checked.redirectStartPage).toBe('https://app.example/area/other#/route');
+    expect(checkRequestUrls({ authority: 'https://idp.example/t/' }, page).authority).toBe(
+      'https://idp.example/t',
+    );
+    expect(checkRequestUrls({ redirectUri: '/cb' }, page).redirectUri).toBe(
+      'https://app.example/cb',
+    );
+  });
 });

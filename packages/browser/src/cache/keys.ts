@@ -13,11 +13,14 @@ export const ACCOUNT_PREFIX = `${STORAGE_PREFIX}account.`;
 /** Prefix of pending authorization requests, by `state`. */
 export const TRANSACTION_PREFIX = `${STORAGE_PREFIX}txn.`;
 
-/** `state` of the redirect this tab is waiting for (session store). */
-export const REDIRECT_PENDING_KEY = `${STORAGE_PREFIX}redirect.pending`;
-
-/** A redirect response carried from the redirect URI to the start page (session store). */
-export const REDIRECT_STASH_KEY = `${STORAGE_PREFIX}redirect.response`;
+/**
+ * Redirect bookkeeping of one client in the session store: `pending` holds the `state` of the
+ * redirect this tab is waiting for, `response` a response carried from the redirect URI to the
+ * start page. Per client, so two app instances on one page never take each other's.
+ */
+export function redirectKey(clientId: string, what: 'pending' | 'response'): string {
+  return `${STORAGE_PREFIX}redirect.${what}.${escapeSegment(clientId)}`;
+}
 
 /** Escapes `%`, `|` and space, reversibly (hence injectively): `%` goes first. */
 function escapeSegment(value: string): string {
@@ -38,7 +41,17 @@ export function recordKey(clientId: string, homeAccountId: string): string {
   return `${ACCOUNT_PREFIX}${escapeSegment(clientId)}|${homeAccountId}`;
 }
 
-/** Key of a pending authorization request, by its `state`. */
-export function transactionKey(state: string): string {
-  return TRANSACTION_PREFIX + escapeSegment(state);
+/**
+ * Key of a pending authorization request, by its `state`, under a namespace (the client id),
+ * so instances of two clients on one page never read, take or prune each other's.
+ */
+export function transactionKey(state: string, namespace = ''): string {
+  return transactionPrefix(namespace) + escapeSegment(state);
+}
+
+/** The key prefix of one namespace's pending requests. */
+export function transactionPrefix(namespace = ''): string {
+  return namespace === ''
+    ? TRANSACTION_PREFIX
+    : `${TRANSACTION_PREFIX}${escapeSegment(namespace)}|`;
 }

@@ -5,7 +5,7 @@
 import type { Clock } from '../ports.js';
 import type { Logger } from '../logger.js';
 import type { KeyValueStore, TransactionStore } from './types.js';
-import { TRANSACTION_PREFIX, transactionKey } from './keys.js';
+import { transactionKey, transactionPrefix } from './keys.js';
 import { SCHEMA_VERSION, isFiniteNumber, parseVersioned } from './entries.js';
 
 /** What the transaction store needs besides its store. */
@@ -16,6 +16,8 @@ export interface TransactionStoreOptions<T> {
   logger: Logger;
   /** Checks the shape of a stored transaction: storage can be edited by anything on the origin. */
   isTransaction: (value: unknown) => value is T;
+  /** Keeps this store's entries apart from other clients' on the same storage. */
+  namespace?: string;
 }
 
 /**
@@ -31,7 +33,9 @@ export function createTransactionStore<T>(
   store: KeyValueStore,
   options: TransactionStoreOptions<T>,
 ): TransactionStore<T> {
-  const { clock, logger, isTransaction } = options;
+  const { clock, logger, isTransaction, namespace = '' } = options;
+  const prefix = transactionPrefix(namespace);
+  const keyOf = (state: string) => transactionKey(state, namespace);
 
   function read(key: string): { createdAt: number; data: T } | undefined {
     const raw = store.get(key);
@@ -42,7 +46,7 @@ export function createTransactionStore<T>(
     if (
       r !== undefined &&
       typeof r['state'] === 'string' &&
-      transactionKey(r['state']) === key &&
+      keyOf(r['state']) === key &&
       isFiniteNumber(r['createdAt']) &&
       isTransaction(r['data'])
     ) {
@@ -61,12 +65,12 @@ export function createTransactionStore<T>(
     save(state, data) {
       if (state === '') throw new TypeError('A transaction needs a non-empty state.');
       const entry = { v: SCHEMA_VERSION, state, createdAt: clock.now(), data };
-      store.set(transactionKey(state), JSON.stringify(entry));
+      store.set(keyOf(state), JSON.stringify(entry));
     },
 
     take(state) {
       if (state === '') return undefined;
-      const key = transactionKey(state);
+      const key = keyOf(state);
       const entry = read(key);
       if (entry === undefined) return undefined;
       // Delete before handing it out; if deleting fails, fail: a state that could be consumed
@@ -75,16 +79,17 @@ export function createTransactionStore<T>(
       return entry.data;
     },
 
-    peek: (state) => (state === '' ? undefined : read(transactionKey(state))?.data),
+    peek: (state) => (state === '' ? undefined : read(keyOf(state))?.data),
 
     remove(state) {
-      if (state !== '') store.remove(transactionKey(state));
+      if (state !== '') store.remove(keyOf(state));
     },
 
     prune(maxAgeMs) {
       const cutoff = clock.now() - maxAgeMs;
       for (const key of store.keys()) {
-        if (!key.startsWith(TRANSACTION_PREFIX)) continue;
+        // Another client's entries are not ours to judge, or to remove.
+        if (!key.startsWith(prefix) || key.slice(prefix.length).includes('|')) continue;
         // `read` already removes entries it cannot use.
         const entry = read(key);
         if (entry !== undefined && entry.createdAt < cutoff) store.remove(key);

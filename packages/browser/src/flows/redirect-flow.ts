@@ -1,4 +1,4 @@
-import { REDIRECT_PENDING_KEY, REDIRECT_STASH_KEY } from '../cache/keys.js';
+import { redirectKey } from '../cache/keys.js';
 import { ClientAuthError, toAuthError, type AuthError } from '../errors/auth-error.js';
 import { STATE_MISMATCH } from '../errors/error-codes.js';
 import { completeAuthorizationCallback } from '../interaction/callback-page.js';
@@ -42,7 +42,7 @@ export async function startRedirectFlow(
       startPage,
       extras: interactiveExtras(params),
     });
-    ctx.session.set(REDIRECT_PENDING_KEY, transaction.secrets.state);
+    ctx.session.set(redirectKey(ctx.config.clientId, 'pending'), transaction.secrets.state);
     await navigation(ctx).navigateExternal(url.href, { noHistory: false });
   } catch (error) {
     release();
@@ -56,12 +56,16 @@ function samePage(a: string, b: string): boolean {
   return x.origin === y.origin && x.pathname === y.pathname && x.search === y.search;
 }
 
-/** A redirect flow's failure, tagged with the call that started it (login or acquireToken). */
+/**
+ * A redirect flow's failure, tagged with the call that started it (login or acquireToken) and
+ * the app's `state` of that call, which the error callback receives.
+ */
 export class RedirectFailure extends Error {
   override name = 'RedirectFailure';
   constructor(
     readonly kind: TransactionKind | undefined,
     override readonly cause: unknown,
+    readonly userState = '',
   ) {
     super('The redirect flow failed.', { cause });
   }
@@ -73,11 +77,11 @@ async function finishTagged(
   responseUrl: URL,
 ): Promise<{ response: AuthResponse; transaction: AuthTransaction }> {
   const state = readAuthorizationResponseParams(responseUrl)?.get('state') ?? undefined;
-  const kind = state === undefined ? undefined : transactionsOf(ctx).peek(state)?.kind;
+  const transaction = state === undefined ? undefined : transactionsOf(ctx).peek(state);
   try {
     return await finishAuthorization(ctx, responseUrl);
   } catch (error) {
-    throw new RedirectFailure(kind, error);
+    throw new RedirectFailure(transaction?.kind, error, transaction?.userState);
   }
 }
 
@@ -93,10 +97,12 @@ export async function handleRedirectResponse(
   const win = ctx.ports.window;
   if (win === undefined) return null;
 
-  const stashed = ctx.session.get(REDIRECT_STASH_KEY);
+  const pendingKey = redirectKey(ctx.config.clientId, 'pending');
+  const stashKey = redirectKey(ctx.config.clientId, 'response');
+  const stashed = ctx.session.get(stashKey);
   if (stashed !== undefined) {
-    ctx.session.remove(REDIRECT_STASH_KEY);
-    ctx.session.remove(REDIRECT_PENDING_KEY);
+    ctx.session.remove(stashKey);
+    ctx.session.remove(pendingKey);
     return finishTagged(ctx, new URL(stashed));
   }
 
@@ -118,15 +124,15 @@ export async function handleRedirectResponse(
   win.history.replaceState(win.history.state, '', cleanUrl);
 
   const state = params.get('state') ?? '';
-  const pending = ctx.session.get(REDIRECT_PENDING_KEY);
+  const pending = ctx.session.get(pendingKey);
   const transaction = transactionsOf(ctx).peek(state);
   if (transaction === undefined || transaction.interaction !== 'redirect') {
     if (pending === undefined) {
       ctx.logger.info('Ignored an authorization response that was already used or is not ours.');
       return null;
     }
-    ctx.session.remove(REDIRECT_PENDING_KEY);
-    transactionsOf(ctx).remove(pending);
+    // A response for no request of ours (a forged link, say) touches nothing: the genuine
+    // pending request stays, so the user's own sign-in can still complete (RFC 6749 10.12).
     throw new ClientAuthError(
       STATE_MISMATCH,
       'The authorization response state does not match the pending request.',
@@ -149,12 +155,12 @@ export async function handleRedirectResponse(
     !samePage(startPage, cleanUrl)
   ) {
     // Finish on the start page, so the app that receives the callbacks is the one the user left.
-    ctx.session.set(REDIRECT_STASH_KEY, current.href);
+    ctx.session.set(stashKey, current.href);
     await navigation(ctx).navigateInternal(startPage, { noHistory: true });
     if (!routerNavigation) return new Promise<never>(() => undefined); // the page is unloading
     return handleRedirectResponse(ctx);
   }
-  ctx.session.remove(REDIRECT_PENDING_KEY);
+  ctx.session.remove(pendingKey);
   return finishTagged(ctx, current);
 }
 
@@ -162,7 +168,7 @@ export async function handleRedirectResponse(
 export type RedirectOutcome =
   | { kind: 'none' }
   | { kind: 'response'; response: AuthResponse }
-  | { kind: 'error'; error: AuthError };
+  | { kind: 'error'; error: AuthError; accountState: string };
 
 /**
  * Handles the redirect response a page load carries, emitting the flow's success or failure
@@ -184,7 +190,7 @@ export async function completeRedirectOnLoad(ctx: FlowContext): Promise<Redirect
         null,
         authError,
       );
-      return { kind: 'error', error: authError };
+      return { kind: 'error', error: authError, accountState: failure?.userState ?? '' };
     },
   );
   if (outcome.kind !== 'none') {

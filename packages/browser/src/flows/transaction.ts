@@ -60,6 +60,7 @@ export function transactionsOf(ctx: FlowContext): TransactionStore<AuthTransacti
       clock: ctx.ports.clock,
       logger: ctx.logger,
       isTransaction: isAuthTransaction,
+      namespace: ctx.config.clientId,
     });
     stores.set(ctx, store);
   }

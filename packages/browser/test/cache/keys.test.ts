@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT_PREFIX,
-  REDIRECT_PENDING_KEY,
-  REDIRECT_STASH_KEY,
+  redirectKey,
   STORAGE_PREFIX,
   TRANSACTION_PREFIX,
   accountKey,
@@ -35,8 +34,9 @@ describe('storage keys', () => {
     const keys = [
       ACCOUNT_PREFIX,
       TRANSACTION_PREFIX,
-      REDIRECT_PENDING_KEY,
-      REDIRECT_STASH_KEY,
+      redirectKey('spa', 'pending'),
+      redirectKey('spa', 'response'),
+      transactionKey('s1', 'spa'),
       recordKey('spa', accountKey('https://idp.example', 'alice')),
       transactionKey('s1'),
     ];
@@ -81,5 +81,13 @@ describe('storage keys', () => {
       expect(recordKey(client, hid).startsWith(own)).toBe(false);
     }
     expect(recordKey('spa', hid).startsWith(own)).toBe(true);
+  });
+});
+
+describe('per-client namespaces', () => {
+  it('keep two clients apart in redirect bookkeeping and pending requests', () => {
+    expect(redirectKey('a', 'pending')).not.toBe(redirectKey('b', 'pending'));
+    expect(transactionKey('s1', 'a')).not.toBe(transactionKey('s1', 'b'));
+    expect(transactionKey('s1', 'a|b')).not.toBe(transactionKey('b|s1', 'a'));
   });
 });
