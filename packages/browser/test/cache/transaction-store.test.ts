@@ -167,3 +167,23 @@ describe('transaction store', () => {
     expect(store.keys()).toEqual([]);
   });
 });
+
+describe('transaction store: namespaces', () => {
+  it("two clients' stores on one storage never read, take or prune each other's requests", () => {
+    const store = createMemoryStore();
+    const clock = fakeClock();
+    const logger = recordingLogger();
+    const options = { clock, logger, isTransaction: isTxn };
+    const a = createTransactionStore<Txn>(store, { ...options, namespace: 'client-a' });
+    const b = createTransactionStore<Txn>(store, { ...options, namespace: 'client-b' });
+    const plain = createTransactionStore<Txn>(store, options);
+    a.save('s1', txn);
+    expect(b.peek('s1')).toBeUndefined();
+    expect(b.take('s1')).toBeUndefined();
+    clock.set(T0 + 120 * MINUTE);
+    b.prune(MINUTE);
+    plain.prune(MINUTE);
+    expect(store.get(transactionKey('s1', 'client-a'))).toBeDefined();
+    expect(a.take('s1')).toEqual(txn);
+  });
+});
