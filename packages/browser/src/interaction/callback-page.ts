@@ -2,12 +2,12 @@ import {
   readAuthorizationResponseParams,
   withoutAuthorizationResponse,
 } from '../response-params.js';
-import { hasPopupMarker } from './markers.js';
-import { IFRAME_NAME_PREFIX, POPUP_NAME_PREFIX } from './window-names.js';
 import {
   createResponseMessage,
-  resolveBroadcastChannel,
-  responseChannelName,
+  IFRAME_NAME_PREFIX,
+  POPUP_MARKER_PREFIX,
+  POPUP_NAME_PREFIX,
+  RESPONSE_CHANNEL_PREFIX,
 } from './response-message.js';
 
 /**
@@ -17,9 +17,8 @@ import {
 export type CallbackContext = 'popup' | 'iframe' | 'none';
 
 /**
- * How long the popup stays open after posting. Posting is asynchronous for the receiver;
- * closing a window at once may tear it down before a BroadcastChannel message has left it, so
- * the popup closes itself a moment later (its opener usually closes it first).
+ * How long the popup stays open after posting before it closes itself (its opener usually closes
+ * it first).
  */
 const SELF_CLOSE_DELAY_MS = 100;
 
@@ -37,10 +36,10 @@ const SELF_CLOSE_DELAY_MS = 100;
  *   another site) must still complete a top-level redirect normally.
  */
 export function detectCallbackContext(win: Window, state: string): CallbackContext {
-  const name = readName(win);
-  if (isFramed(win)) return name.startsWith(IFRAME_NAME_PREFIX) ? 'iframe' : 'none';
-  if (name.startsWith(POPUP_NAME_PREFIX) || hasPopupMarker(win, state, Date.now())) return 'popup';
-  return 'none';
+  const name = win.name || '';
+  const parent = win.parent;
+  if (parent && parent !== win) return name.startsWith(IFRAME_NAME_PREFIX) ? 'iframe' : 'none';
+  return name.startsWith(POPUP_NAME_PREFIX) || hasPopupMarker(win, state) ? 'popup' : 'none';
 }
 
 /**
@@ -72,76 +71,50 @@ export function detectCallbackContext(win: Window, state: string): CallbackConte
  * @returns Where the page found itself; `'none'` means the app's own code must handle it.
  */
 export function completeAuthorizationCallback(win: Window = globalThis.window): CallbackContext {
-  let url: URL;
-  try {
-    url = new URL(win.location.href);
-  } catch {
-    return 'none';
-  }
+  const url = new URL(win.location.href);
   const state = readAuthorizationResponseParams(url)?.get('state');
-  if (state === undefined || state === null || state === '') return 'none';
+  const context = state ? detectCallbackContext(win, state) : 'none';
+  if (context === 'none') return context;
 
-  const context = detectCallbackContext(win, state);
-  if (context === 'none') return 'none';
-
-  const message = createResponseMessage(state, url.href);
-  const target = context === 'iframe' ? win.parent : (win.opener as Window | null);
+  const message = createResponseMessage(state!, url.href);
   try {
     // Own origin as target: if the opener navigated elsewhere, the browser drops the message.
-    target?.postMessage(message, url.origin);
+    (context === 'iframe' ? win.parent : (win.opener as Window | null))?.postMessage(
+      message,
+      url.origin,
+    );
   } catch {
     // A severed or cross-origin opener: the BroadcastChannel below still carries the response.
   }
-
   let channel: BroadcastChannel | undefined;
-  const Channel = resolveBroadcastChannel(win);
-  if (Channel !== undefined) {
-    try {
-      channel = new Channel(responseChannelName(state));
-      channel.postMessage(message);
-    } catch {
-      // No BroadcastChannel (old browser): postMessage is the only path.
-    }
-  }
-
-  clearResponseFromAddressBar(win, url);
-
-  const finish = (): void => {
-    channel?.close();
-    if (context === 'popup') {
-      try {
-        win.close();
-      } catch {
-        // Not script-closable: the opener closes it, or the user does.
-      }
-    }
-  };
-  if (typeof win.setTimeout === 'function') win.setTimeout(finish, SELF_CLOSE_DELAY_MS);
-  else finish();
-  return context;
-}
-
-function isFramed(win: Window): boolean {
   try {
-    return win.parent !== null && win.parent !== undefined && win.parent !== win;
+    channel = new BroadcastChannel(RESPONSE_CHANNEL_PREFIX + state);
+    channel.postMessage(message);
   } catch {
-    return true;
+    // No BroadcastChannel (old browser): postMessage is the only path.
   }
-}
-
-function readName(win: Window): string {
   try {
-    return typeof win.name === 'string' ? win.name : '';
-  } catch {
-    return '';
-  }
-}
-
-/** Keeps the code out of history and out of anything that copies the URL (Referer, logs). */
-function clearResponseFromAddressBar(win: Window, url: URL): void {
-  try {
+    // Keeps the code out of history and out of anything that copies the URL (Referer, logs).
     win.history.replaceState(win.history.state, '', withoutAuthorizationResponse(url));
   } catch {
     // Sandboxed documents may refuse; the page closes or is removed right after anyway.
+  }
+  // Posting is asynchronous for the receiver; closing the window at once may tear it down before
+  // the BroadcastChannel message has left it. A popup that is not script-closable is closed by
+  // its opener, or by the user.
+  setTimeout(() => {
+    channel?.close();
+    if (context === 'popup') win.close();
+  }, SELF_CLOSE_DELAY_MS);
+  return context;
+}
+
+/** True when an unexpired marker says the response for `state` belongs to a popup. */
+function hasPopupMarker(win: Window, state: string): boolean {
+  try {
+    // Reading `localStorage` throws where storage is disabled (privacy settings, sandboxes).
+    return Number(win.localStorage.getItem(POPUP_MARKER_PREFIX + state)) > Date.now();
+  } catch {
+    return false;
   }
 }

@@ -9,47 +9,32 @@ import { INTERACTION_IN_PROGRESS } from '../errors/error-codes.js';
  * and blocks the app for good (angular-auth-oidc-client #845). A redirect that leaves the page
  * clears it by unloading the page.
  */
-export class InteractionLock {
-  #active = false;
-
-  /** True while an interaction holds the lock. */
-  get inProgress(): boolean {
-    return this.#active;
-  }
-
+export interface InteractionLock {
   /**
-   * Takes the lock when free. Returns the release function (idempotent: releasing twice never
-   * frees a later holder's lock), or undefined when another interaction holds it.
-   */
-  tryBeginInteraction(): (() => void) | undefined {
-    if (this.#active) return undefined;
-    this.#active = true;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.#active = false;
-    };
-  }
-
-  /**
-   * Takes the lock or throws.
+   * Takes the lock and returns its release function (idempotent: releasing twice never frees a
+   * later holder's lock).
    *
    * @throws BrowserAuthError `interaction_in_progress` when another interaction holds it.
    */
-  beginInteraction(): () => void {
-    const release = this.tryBeginInteraction();
-    if (release === undefined) {
-      throw new BrowserAuthError(
-        INTERACTION_IN_PROGRESS,
-        'Another popup or redirect of this app is in progress; wait for it to finish.',
-      );
-    }
-    return release;
-  }
+  beginInteraction(): () => void;
 }
 
 /** Creates an {@link InteractionLock} (one per application instance). */
 export function createInteractionLock(): InteractionLock {
-  return new InteractionLock();
+  let active = false;
+  return {
+    beginInteraction() {
+      if (active) {
+        throw new BrowserAuthError(
+          INTERACTION_IN_PROGRESS,
+          'Another popup or redirect of this app is in progress; wait for it to finish.',
+        );
+      }
+      active = true;
+      let held = true;
+      return () => {
+        if (held) held = active = false;
+      };
+    },
+  };
 }

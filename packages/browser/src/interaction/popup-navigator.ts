@@ -1,27 +1,44 @@
-import type { AuthError } from '../errors/auth-error.js';
+import { BrowserAuthError, isAuthError, type AuthError } from '../errors/auth-error.js';
+import {
+  MONITOR_WINDOW_TIMEOUT,
+  POPUP_WINDOW_ERROR,
+  USER_CANCELLED,
+} from '../errors/error-codes.js';
 import type { Logger } from '../logger.js';
 import type { Timers } from '../ports.js';
-import {
-  abortedError,
-  asError,
-  monitorWindowTimeoutError,
-  popupWindowError,
-  userCancelledError,
-} from './interaction-errors.js';
-import { removePopupMarker, setPopupMarker } from './markers.js';
+import { readAuthorizationResponseParams } from '../response-params.js';
 import { isClosed, openPopupWindow } from './popup-window.js';
-import { waitForResponse } from './response-channel.js';
-import type { BroadcastChannelConstructor } from './response-message.js';
-import type { NavigateOptions, PopupHandle, PopupOptions, ReturnNavigateOptions } from './types.js';
+import {
+  IFRAME_NAME_PREFIX,
+  POPUP_MARKER_PREFIX,
+  RESPONSE_CHANNEL_PREFIX,
+  RESPONSE_MESSAGE_TYPE,
+  randomNameSuffix,
+  type BroadcastChannelConstructor,
+} from './response-message.js';
+import type {
+  AuthorizationResponseMessage,
+  NavigateOptions,
+  Navigator,
+  PopupHandle,
+  PopupOptions,
+  ReturnNavigateOptions,
+} from './types.js';
+
+/*
+ * The popup and the hidden-iframe navigators, and the one response waiter they share. Both
+ * navigate a window to the provider and wait for the callback page's message; they differ only
+ * in how the window is made, watched and removed.
+ */
 
 export { DEFAULT_POPUP_HEIGHT, DEFAULT_POPUP_WIDTH } from './popup-window.js';
+
 /**
  * How long the opener must see the popup on the provider page before trusting that it is still
  * attached (not severed by Cross-Origin-Opener-Policy, which Chromium applies a moment after the
  * page shows as cross-origin).
  */
 export const DEFAULT_ATTACH_CONFIRM_MS = 1000;
-
 /** How often `popup.closed` is read. */
 export const DEFAULT_POLL_INTERVAL_MS = 100;
 /**
@@ -33,12 +50,18 @@ export const DEFAULT_CLOSED_GRACE_MS = 400;
  * How long the popup marker outlives the navigate timeout, so a severed popup that completes
  * late still recognises itself and closes instead of loading the app.
  */
-const MARKER_SLACK_MS = 10 * 60_000;
+const MARKER_SLACK_MS = 600_000;
 
-/** Options of {@link openPopup}. */
-export interface OpenPopupOptions extends PopupOptions {
+/** Options of {@link createIframeNavigator}; the popup takes them too. */
+export interface IframeNavigatorOptions {
   timers: Timers;
   logger: Logger;
+  /** BroadcastChannel constructor; default the global one. */
+  BroadcastChannel?: BroadcastChannelConstructor | undefined;
+}
+
+/** Options of {@link openPopup} and {@link attachPopup}. */
+export interface OpenPopupOptions extends PopupOptions, IframeNavigatorOptions {
   /**
    * How long the popup must be seen open on a navigated (provider) page before a later
    * `closed` counts as the user closing it; default {@link DEFAULT_ATTACH_CONFIRM_MS}.
@@ -48,8 +71,6 @@ export interface OpenPopupOptions extends PopupOptions {
   pollIntervalMs?: number | undefined;
   /** Grace after a confirmed close; default {@link DEFAULT_CLOSED_GRACE_MS}. */
   closedGraceMs?: number | undefined;
-  /** BroadcastChannel constructor; default the window's own. */
-  BroadcastChannel?: BroadcastChannelConstructor | undefined;
 }
 
 /**
@@ -71,9 +92,9 @@ export interface OpenPopupOptions extends PopupOptions {
  * `Cross-Origin-Opener-Policy: same-origin`, the browser moves the popup into another
  * browsing context group, and from then on the opener reads `closed === true` although the
  * popup is still open and the user is still signing in (msal #8282, #8521). The two cases
- * cannot be told apart from `closed` alone, so the poller also remembers whether it ever saw
- * the popup open on a page after the navigation (reading `popup.location.href` throws on a
- * cross-origin page, or returns a URL other than `about:blank`):
+ * cannot be told apart from `closed` alone, so the poller also remembers whether it saw the
+ * popup open on a page after the navigation (reading `popup.location.href` throws on a
+ * cross-origin page, or returns a URL other than `about:blank`) for `attachConfirmMs`:
  *
  * - seen open on such a page, then closed: the opener was still attached after the provider's
  *   page loaded, so the close is real. `navigate` rejects with `user_cancelled` after
@@ -86,6 +107,11 @@ export interface OpenPopupOptions extends PopupOptions {
  *   such a popup learns it only then.
  * - nothing within `timeoutMs` and never seen closed: `monitor_window_timeout`.
  *
+ * While it waits, a `localStorage` marker for the `state` tells the callback page that it runs
+ * in a popup even after COOP reset the popup's name and `opener`; it is kept after a failure on
+ * purpose, so a severed popup that completes late posts to nobody and closes itself instead of
+ * loading the app.
+ *
  * Known limit: a provider whose FIRST page has no COOP but a LATER page has it (federation to
  * such a provider) is seen attached, then severed, and is reported as `user_cancelled` after
  * the short grace. No browser signal distinguishes that from a real close.
@@ -97,252 +123,421 @@ export function openPopup(win: Window, options: OpenPopupOptions): PopupHandle {
   return attachPopup(win, openPopupWindow(win, options), options);
 }
 
-/** Wraps a popup opened by {@link openPopupWindow} (in the user gesture) in its handle. */
+/**
+ * Wraps a popup opened by `openPopupWindow` (in the user gesture) in its handle; see
+ * {@link openPopup} for the closed/COOP rule.
+ *
+ * `navigate` and `navigateUntilReturn` reject with BrowserAuthError `user_cancelled` (closed,
+ * or aborted), `monitor_window_timeout` after `timeoutMs`, `popup_window_error` when the popup
+ * cannot be navigated or was already navigated.
+ */
 export function attachPopup(opener: Window, popup: Window, options: OpenPopupOptions): PopupHandle {
-  return new PopupNavigator(opener, popup, options);
-}
-
-/** The popup {@link PopupHandle}; see {@link openPopup} for the closed/COOP rule. */
-class PopupNavigator implements PopupHandle {
-  readonly #opener: Window;
-  readonly #popup: Window;
-  readonly #options: OpenPopupOptions;
-  #used = false;
-
-  constructor(opener: Window, popup: Window, options: OpenPopupOptions) {
-    this.#opener = opener;
-    this.#popup = popup;
-    this.#options = options;
-  }
-
-  /**
-   * Navigates the popup to the authorization `url` and resolves with the callback URL.
-   *
-   * @throws BrowserAuthError (rejection) `user_cancelled` when the popup was closed (see
-   *   {@link openPopup} for the COOP rule), `monitor_window_timeout` after `timeoutMs`,
-   *   `popup_window_error` when it cannot be navigated or was already used. The popup is
-   *   closed and every listener disposed on every outcome.
-   */
-  navigate(url: URL, options: NavigateOptions): Promise<URL> {
-    const refused = this.#claim(options.signal);
-    if (refused !== undefined) return Promise.reject(refused);
-    const { timers, logger } = this.#options;
-    const popup = this.#popup;
-    const opener = this.#opener;
-
-    return monitor<URL>(
-      (m) => {
-        const wait = waitForResponse({
-          window: opener,
-          state: options.state,
-          redirectUri: options.redirectUri,
-          signal: options.signal,
-          source: popup,
-          BroadcastChannel: this.#options.BroadcastChannel,
-          logger,
-        });
-        m.defer(() => wait.dispose());
-        wait.response.then(
-          (value) => {
-            removePopupMarker(opener, options.state);
-            m.settle({ value });
-          },
-          (error: unknown) => m.settle({ error: asError(error) }),
-        );
-        // Kept after a failure on purpose: a severed popup that completes late still finds it,
-        // posts to nobody and closes itself instead of loading the app.
-        setPopupMarker(opener, options.state, Date.now() + options.timeoutMs + MARKER_SLACK_MS);
-
-        const error = this.#assignLocation(url);
-        if (error !== undefined) {
-          m.settle({ error });
-          return;
-        }
-        logger.verbose('Navigated the popup; waiting for the authorization response.');
-
-        let closedSeen = false;
-        const deadline = timers.setTimeout(() => {
-          m.settle({
-            error: closedSeen
-              ? userCancelledError(
-                  'The popup was closed, or severed by Cross-Origin-Opener-Policy, and no response arrived.',
-                )
-              : monitorWindowTimeoutError('The popup did not return a response in time.'),
-          });
-        }, options.timeoutMs);
-        m.defer(() => timers.clearTimeout(deadline));
-
-        // Chromium shows a popup as open and cross-origin for a moment before COOP severs it,
-        // so "attached" needs the provider page to be seen for a sustained stretch.
-        const interval = this.#options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-        const confirmPolls = Math.max(
-          1,
-          Math.ceil((this.#options.attachConfirmMs ?? DEFAULT_ATTACH_CONFIRM_MS) / interval),
-        );
-        let navigatedPolls = 0;
-        let attached = false;
-        const poll = timers.setInterval(() => {
-          if (m.settled) return;
-          if (!isClosed(popup)) {
-            navigatedPolls = showsNavigatedPage(popup) ? navigatedPolls + 1 : 0;
-            if (navigatedPolls >= confirmPolls) attached = true;
-            return;
-          }
-          // `closed` never turns false again: stop polling and decide how long to wait.
-          timers.clearInterval(poll);
-          closedSeen = true;
-          const cancelAfter = (ms: number): void => {
-            const handle = timers.setTimeout(
-              () => m.settle({ error: userCancelledError('The user closed the popup.') }),
-              ms,
-            );
-            m.defer(() => timers.clearTimeout(handle));
-          };
-          if (attached) {
-            logger.verbose('The popup was closed.');
-            cancelAfter(this.#options.closedGraceMs ?? DEFAULT_CLOSED_GRACE_MS);
-            return;
-          }
-          logger.info(
-            'The popup reads as closed before it was seen on the provider page; ' +
-              'Cross-Origin-Opener-Policy may have severed it. Waiting for the response on BroadcastChannel.',
-          );
-          if (this.#options.severedGraceMs !== undefined) cancelAfter(this.#options.severedGraceMs);
-        }, interval);
-        m.defer(() => timers.clearInterval(poll));
-      },
-      () => this.close(),
-    );
-  }
-
-  /**
-   * Navigates the popup to `url` (RP-initiated logout) and resolves when the popup is back on
-   * `returnUrl`'s origin and path — read from `popup.location`, which is legitimate here
-   * because no response is carried — or when it reads as closed. A closed popup resolves
-   * rather than rejects: a COOP-severed popup reads as closed at once, and the caller has
-   * already done the local part (sign-out) anyway.
-   *
-   * @throws BrowserAuthError (rejection) `monitor_window_timeout` after `timeoutMs`,
-   *   `popup_window_error` when it cannot be navigated or was already used.
-   */
-  navigateUntilReturn(url: URL, options: ReturnNavigateOptions): Promise<void> {
-    const refused = this.#claim(options.signal);
-    if (refused !== undefined) return Promise.reject(refused);
-    const { timers, logger } = this.#options;
-    const popup = this.#popup;
-
-    return monitor<void>(
-      (m) => {
-        const target = new URL(options.returnUrl);
-        const { signal } = options;
-        if (signal !== undefined) {
-          const onAbort = (): void => m.settle({ error: abortedError(signal) });
-          signal.addEventListener('abort', onAbort, { once: true });
-          m.defer(() => signal.removeEventListener('abort', onAbort));
-        }
-        const error = this.#assignLocation(url);
-        if (error !== undefined) {
-          m.settle({ error });
-          return;
-        }
-        const deadline = timers.setTimeout(
-          () => m.settle({ error: monitorWindowTimeoutError('The popup did not return in time.') }),
-          options.timeoutMs,
-        );
-        m.defer(() => timers.clearTimeout(deadline));
-        const poll = timers.setInterval(() => {
-          if (isClosed(popup)) {
-            logger.info('The popup reads as closed; not waiting for its return.');
-            m.settle({ value: undefined });
-          } else if (isOnPage(popup, target)) {
-            m.settle({ value: undefined });
-          }
-        }, this.#options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
-        m.defer(() => timers.clearInterval(poll));
-      },
-      () => this.close(),
-    );
-  }
-
-  /** Closes the popup if it is still open (idempotent; a no-op on a COOP-severed handle). */
-  close(): void {
+  const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const confirmPolls = Math.max(
+    1,
+    Math.ceil((options.attachConfirmMs ?? DEFAULT_ATTACH_CONFIRM_MS) / interval),
+  );
+  let used = false;
+  const close = (): void => {
     try {
-      if (!this.#popup.closed) this.#popup.close();
+      if (!popup.closed) popup.close();
     } catch {
       // Already gone.
     }
-  }
+  };
 
-  /** Marks the handle used; returns the error to reject with when it cannot navigate. */
-  #claim(signal: AbortSignal | undefined): AuthError | undefined {
-    if (this.#used) {
-      return popupWindowError('This popup was already navigated; open a new one per interaction.');
+  /**
+   * Navigates the popup to `url` once per handle: `setup` registers what the navigation waits
+   * for and returns what each poll does; `timedOut` is the error at `timeoutMs`.
+   */
+  const drive = <T>(
+    url: URL,
+    { signal, timeoutMs }: { signal?: AbortSignal | undefined; timeoutMs: number },
+    setup: (...run: Run<T>) => (stop: () => void) => void,
+    timedOut: () => AuthError,
+  ): Promise<T> => {
+    if (used) {
+      return Promise.reject(
+        new BrowserAuthError(
+          POPUP_WINDOW_ERROR,
+          'This popup was already navigated; open a new one per interaction.',
+        ),
+      );
     }
-    this.#used = true;
-    if (signal?.aborted === true) {
-      this.close();
-      return abortedError(signal);
-    }
-    if (isClosed(this.#popup)) {
+    used = true;
+    return watch<T>(options.timers, signal, close, (...run) => {
       // Closed while still on about:blank, before any provider page: a real close.
-      return userCancelledError('The popup was closed before it reached the provider.');
-    }
-    return undefined;
-  }
+      if (isClosed(popup)) throw cancelled('The popup was closed before it reached the provider.');
+      const poll = setup(...run);
+      try {
+        // `replace` keeps about:blank out of the popup's history, so Back cannot land there.
+        popup.location.replace(url.href);
+      } catch (cause) {
+        throw new BrowserAuthError(
+          POPUP_WINDOW_ERROR,
+          'The popup could not be navigated to the provider.',
+          { cause },
+        );
+      }
+      const [, fail, , after] = run;
+      after(timeoutMs, () => fail(timedOut()));
+      const stop = after(interval, () => poll(stop), true);
+    });
+  };
 
-  #assignLocation(url: URL): AuthError | undefined {
-    try {
-      // `replace` keeps about:blank out of the popup's history, so Back cannot land there.
-      this.#popup.location.replace(url.href);
-      return undefined;
-    } catch (cause) {
-      return popupWindowError('The popup could not be navigated to the provider.', cause);
-    }
-  }
+  return {
+    navigate(url: URL, navigateOptions: NavigateOptions): Promise<URL> {
+      const { state } = navigateOptions;
+      let closedSeen = false;
+      let navigatedPolls = 0;
+      return drive<URL>(
+        url,
+        navigateOptions,
+        (ok, fail, defer, after) => {
+          listen(
+            opener,
+            navigateOptions,
+            popup,
+            options,
+            (response) => {
+              setPopupMarker(opener, state);
+              ok(response);
+            },
+            defer,
+          );
+          setPopupMarker(opener, state, Date.now() + navigateOptions.timeoutMs + MARKER_SLACK_MS);
+          return (stop) => {
+            if (!isClosed(popup)) {
+              // Chromium shows a popup as open and cross-origin for a moment before COOP severs
+              // it, so "attached" needs the provider page to be seen for a sustained stretch.
+              if (navigatedPolls < confirmPolls) {
+                navigatedPolls = showsNavigatedPage(popup) ? navigatedPolls + 1 : 0;
+              }
+              return;
+            }
+            // `closed` never turns false again: stop polling and decide how long to wait.
+            stop();
+            closedSeen = true;
+            const attached = navigatedPolls >= confirmPolls;
+            if (!attached) {
+              options.logger.info(
+                'The popup reads as closed before it was seen on the provider page: ' +
+                  'Cross-Origin-Opener-Policy may have severed it. Waiting for the response on BroadcastChannel.',
+              );
+            }
+            const grace = attached
+              ? (options.closedGraceMs ?? DEFAULT_CLOSED_GRACE_MS)
+              : options.severedGraceMs;
+            if (grace !== undefined) after(grace, () => fail(closedError()));
+          };
+        },
+        () => (closedSeen ? closedError() : timeoutError('popup')),
+      );
+    },
+
+    navigateUntilReturn(url: URL, returnOptions: ReturnNavigateOptions): Promise<void> {
+      // The popup's location is read here, which is legitimate because no response is carried.
+      // A closed popup resolves rather than rejects: a COOP-severed popup reads as closed at
+      // once, and the caller has already done the local part (sign-out) anyway.
+      return drive<void>(
+        url,
+        returnOptions,
+        (ok) => {
+          const target = new URL(returnOptions.returnUrl);
+          return () => {
+            if (isClosed(popup) || isOnPage(popup, target)) ok();
+          };
+        },
+        () => timeoutError('popup'),
+      );
+    },
+
+    close,
+  };
 }
 
-/** Settles once; cleanups run (latest first) before the promise settles. */
-interface Monitor<T> {
-  readonly settled: boolean;
-  settle(result: { value: T } | { error: Error }): void;
-  defer(cleanup: () => void): void;
+/**
+ * A {@link Navigator} that loads the authorization URL in a hidden iframe (silent renewal
+ * with `prompt=none`) and resolves with the callback URL the callback page posts back.
+ *
+ * The frame is invisible and out of the accessibility tree and tab order (`display: none`,
+ * zero size, `aria-hidden`, `tabindex=-1`), named `tessera.v1.iframe.<random>` so the callback
+ * page knows it runs in our frame, and removed from the DOM on every outcome — success, abort,
+ * timeout or error — so frames never accumulate.
+ *
+ * There is no "closed" signal for a frame: a provider that refuses to be framed
+ * (`X-Frame-Options`, `frame-ancestors`) or withholds third-party cookies so that the response
+ * never reaches the callback page ends in `monitor_window_timeout`, never in a hang.
+ *
+ * @throws BrowserAuthError (rejection) `monitor_window_timeout` after `timeoutMs`;
+ *   `user_cancelled` (or the abort reason when it is a Tessera error) when aborted.
+ */
+export function createIframeNavigator(win: Window, options: IframeNavigatorOptions): Navigator {
+  return {
+    navigate(url, navigateOptions) {
+      const doc = win.document;
+      const iframe = doc.createElement('iframe');
+      return watch<URL>(
+        options.timers,
+        navigateOptions.signal,
+        () => iframe.remove(),
+        (ok, fail, defer, after) => {
+          iframe.name = IFRAME_NAME_PREFIX + randomNameSuffix();
+          iframe.setAttribute('aria-hidden', 'true');
+          iframe.setAttribute('tabindex', '-1');
+          Object.assign(iframe.style, { display: 'none', width: '0', height: '0', border: '0' });
+          iframe.src = url.href;
+          (doc.body ?? doc.documentElement).appendChild(iframe);
+          // The frame's WindowProxy stays the same across its navigations: only it may answer.
+          listen(win, navigateOptions, iframe.contentWindow, options, ok, defer);
+          after(navigateOptions.timeoutMs, () => fail(timeoutError('hidden iframe')));
+        },
+      );
+    },
+  };
 }
 
-function monitor<T>(body: (m: Monitor<T>) => void, onSettled: () => void): Promise<T> {
+/** Options of {@link waitForResponse}. */
+export interface WaitForResponseOptions {
+  /** The app's window; `message` events from the popup or iframe arrive here. */
+  window: Window;
+  /** The request's `state`: only a response carrying it is accepted. */
+  state: string;
+  /** The redirect URI: the response must come from its origin and be a URL on its path. */
+  redirectUri: string;
+  /** Rejects (and disposes) when aborted; see {@link abortedError} for the error. */
+  signal?: AbortSignal | undefined;
+  /**
+   * When given, `postMessage` events must come from this window (the popup, or the iframe's
+   * `contentWindow`). BroadcastChannel messages have no source and are checked by state only.
+   */
+  source?: MessageEventSource | null | undefined;
+  /** BroadcastChannel constructor; default the global one. */
+  BroadcastChannel?: BroadcastChannelConstructor | undefined;
+  logger?: Logger | undefined;
+}
+
+/** A pending wait for one authorization response. */
+export interface ResponseWait {
+  /**
+   * Resolves with the full callback URL (query and fragment kept); rejects only on abort.
+   * After {@link ResponseWait.dispose} it never settles.
+   */
+  readonly response: Promise<URL>;
+  /** Stops listening and closes the channel (idempotent). Call it on every outcome. */
+  dispose(): void;
+}
+
+/**
+ * Waits for the authorization response of the request identified by `state`, the way both
+ * navigators do (see {@link listen}), without a window to drive or a time limit. For a page that
+ * opens its windows itself.
+ */
+export function waitForResponse(options: WaitForResponseOptions): ResponseWait {
+  // Disposing fails the wait with this token, which the returned promise turns into "never".
+  const disposed = {};
+  let dispose = (): void => undefined;
+  const response = watch<URL>(
+    undefined as unknown as Timers,
+    options.signal,
+    () => undefined,
+    (ok, fail, defer) => {
+      dispose = () => fail(disposed);
+      listen(options.window, options, options.source, options, ok, defer);
+    },
+  ).catch((error: unknown) => {
+    if (error === disposed) return new Promise<URL>(() => undefined);
+    throw error;
+  });
+  return { response, dispose: () => dispose() };
+}
+
+/** What a watched navigation's body receives: how it settles, cleans up and schedules. */
+type Run<T> = [
+  ok: (value: T) => void,
+  fail: (error: unknown) => void,
+  /** Runs `cleanup` when the navigation ends (at once when it has ended). */
+  defer: (cleanup: () => void) => void,
+  /** Runs `fn` after `ms` (every `ms` when `repeat`) until stopped or the navigation ends. */
+  after: (ms: number, fn: () => void, repeat?: boolean) => () => void,
+];
+
+/**
+ * One navigation as a promise that settles once. Every cleanup (`onEnd`, then each one
+ * registered with `defer`) runs on every outcome — response, error, timeout, abort — before the
+ * promise settles. An abort fails it with {@link abortedError}; when already aborted, `body`
+ * never runs. What `body` throws fails it.
+ */
+function watch<T>(
+  timers: Timers,
+  signal: AbortSignal | undefined,
+  onEnd: () => void,
+  body: (...run: Run<T>) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const cleanups: Array<() => void> = [];
-    let settled = false;
-    const m: Monitor<T> = {
-      get settled() {
-        return settled;
-      },
-      defer(cleanup) {
-        if (settled) safely(cleanup);
-        else cleanups.push(cleanup);
-      },
-      settle(result) {
-        if (settled) return;
-        settled = true;
-        for (const cleanup of cleanups.splice(0).reverse()) safely(cleanup);
-        safely(onSettled);
-        if ('value' in result) resolve(result.value);
-        else reject(result.error);
-      },
+    const cleanups = [onEnd];
+    let done = false;
+    const end =
+      <V>(settle: (value: V) => void) =>
+      (value: V): void => {
+        if (done) return;
+        done = true;
+        for (const cleanup of cleanups) {
+          try {
+            cleanup();
+          } catch {
+            // Best effort: one failing cleanup must not skip the others.
+          }
+        }
+        settle(value);
+      };
+    const fail = end(reject);
+    const defer = (cleanup: () => void): void => {
+      if (done) cleanup();
+      else cleanups.push(cleanup);
     };
+    const abort = (): void => fail(abortedError(signal!));
     try {
-      body(m);
+      if (signal) {
+        if (signal.aborted) throw abortedError(signal);
+        signal.addEventListener('abort', abort);
+        defer(() => signal.removeEventListener('abort', abort));
+      }
+      body(end(resolve), fail, defer, (ms, fn, repeat) => {
+        const handle = repeat ? timers.setInterval(fn, ms) : timers.setTimeout(fn, ms);
+        const stop = (): void =>
+          repeat ? timers.clearInterval(handle) : timers.clearTimeout(handle);
+        defer(stop);
+        return stop;
+      });
     } catch (error) {
-      m.settle({ error: asError(error) });
+      fail(error);
     }
   });
 }
 
-function safely(fn: () => void): void {
+/**
+ * Listens for the authorization response of the request identified by `state`, on two paths,
+ * until the navigation ends:
+ *
+ * - `message` events on `win` — what a callback page posts to its `opener` or `parent`.
+ *   Accepted only when `event.origin` is the redirect URI's origin (the app's own), so a page
+ *   on any other origin cannot inject a response, and, when `source` is given, only from that
+ *   window.
+ * - a `BroadcastChannel` named `tessera.v1.response.<state>` — same-origin by construction, and
+ *   it still works when Cross-Origin-Opener-Policy on the provider's pages has severed the
+ *   popup from its opener (`opener` is null in the popup then, so `postMessage` cannot reach
+ *   us; msal #8282, #8521).
+ *
+ * Either way the message must be a well-formed {@link AuthorizationResponseMessage} whose
+ * `state` matches, whose `url` lies on the redirect URI's origin and path, and whose URL
+ * carries the same `state`. Anything else is ignored, not treated as an error: other code on
+ * the page may use `postMessage` too. The first valid response is passed to `ok`.
+ *
+ * @see RFC 6749 section 10.12 (CSRF; `state` binding)
+ */
+function listen(
+  win: Window,
+  { state, redirectUri }: { state: string; redirectUri: string },
+  source: unknown,
+  {
+    BroadcastChannel: Channel = globalThis.BroadcastChannel,
+    logger,
+  }: { BroadcastChannel?: BroadcastChannelConstructor | undefined; logger?: Logger | undefined },
+  ok: (url: URL) => void,
+  defer: (cleanup: () => void) => void,
+): void {
+  const redirect = new URL(redirectUri);
+  const accept = ({ data }: MessageEvent): void => {
+    const message = data as Partial<AuthorizationResponseMessage> | null;
+    if (
+      message?.type === RESPONSE_MESSAGE_TYPE &&
+      message.v === 1 &&
+      message.state === state &&
+      typeof message.url === 'string'
+    ) {
+      try {
+        const url = new URL(message.url);
+        // The envelope's state must be the one inside the URL too; the protocol layer re-checks
+        // it against the stored transaction.
+        if (
+          samePage(url, redirect) &&
+          readAuthorizationResponseParams(url)?.get('state') === state
+        ) {
+          ok(url);
+        }
+      } catch {
+        // Not a URL: not our response.
+      }
+    }
+  };
+  const onMessage = (event: MessageEvent): void => {
+    if (event.origin === redirect.origin && (!source || event.source === source)) accept(event);
+  };
+  win.addEventListener('message', onMessage);
+  defer(() => win.removeEventListener('message', onMessage));
   try {
-    fn();
+    const channel = new Channel(RESPONSE_CHANNEL_PREFIX + state);
+    channel.onmessage = accept;
+    defer(() => channel.close());
   } catch {
-    // Cleanup is best effort; one failure must not skip the rest.
+    logger?.warning('BroadcastChannel is unavailable; popup responses rely on postMessage.');
   }
+}
+
+/**
+ * Sets the popup marker of `state` until `expiresAt` (ms since the epoch), sweeping expired
+ * ones, or removes it when `expiresAt` is not given (the flow succeeded).
+ *
+ * Why not just the window name: when the provider's pages send Cross-Origin-Opener-Policy,
+ * the browser moves the popup into a new browsing context group, which severs `opener` AND
+ * resets `window.name` to the empty string. The callback page then looks exactly like a
+ * top-level redirect; this same-origin marker is what still tells them apart. It is a routing
+ * hint for one single-use `state`, never a lock: a leftover marker can only match a response
+ * carrying that exact random `state`, and expired markers are swept on the next write.
+ */
+export function setPopupMarker(win: Window, state: string, expiresAt?: number): void {
+  try {
+    // Reading `localStorage` throws where storage is disabled (privacy settings, sandboxes).
+    const storage = win.localStorage;
+    const key = POPUP_MARKER_PREFIX + state;
+    if (expiresAt === undefined) return storage.removeItem(key);
+    const now = Date.now();
+    const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i));
+    for (const old of keys) {
+      if (old?.startsWith(POPUP_MARKER_PREFIX) && !(Number(storage.getItem(old)) > now)) {
+        storage.removeItem(old);
+      }
+    }
+    storage.setItem(key, String(expiresAt));
+  } catch {
+    // Storage disabled or full: the window name and `opener` remain as signals, and an
+    // unremovable marker expires by itself.
+  }
+}
+
+/**
+ * The error a navigation rejects with when its `AbortSignal` fires. A Tessera error given as
+ * the abort reason is passed through, so the code that aborted decides what callers see;
+ * anything else (the default `AbortError`) becomes `user_cancelled` with the reason as `cause`.
+ */
+function abortedError(signal: AbortSignal): AuthError {
+  const reason: unknown = signal.reason;
+  return isAuthError(reason) ? reason : cancelled('The interaction was aborted.', reason);
+}
+
+function cancelled(message: string, cause?: unknown): AuthError {
+  return new BrowserAuthError(USER_CANCELLED, message, { cause });
+}
+
+function closedError(): AuthError {
+  return cancelled(
+    'The popup was closed, or severed by Cross-Origin-Opener-Policy, before a response arrived.',
+  );
+}
+
+function timeoutError(what: string): AuthError {
+  return new BrowserAuthError(MONITOR_WINDOW_TIMEOUT, `The ${what} did not return in time.`);
 }
 
 /**
@@ -352,8 +547,7 @@ function safely(fn: () => void): void {
  */
 function showsNavigatedPage(popup: Window): boolean {
   try {
-    const href = popup.location.href;
-    return href !== '' && href !== 'about:blank';
+    return !['', 'about:blank'].includes(popup.location.href);
   } catch {
     return true;
   }
@@ -361,9 +555,12 @@ function showsNavigatedPage(popup: Window): boolean {
 
 function isOnPage(popup: Window, target: URL): boolean {
   try {
-    const current = new URL(popup.location.href);
-    return current.origin === target.origin && current.pathname === target.pathname;
+    return samePage(new URL(popup.location.href), target);
   } catch {
     return false;
   }
+}
+
+function samePage(url: URL, target: URL): boolean {
+  return url.origin === target.origin && url.pathname === target.pathname;
 }

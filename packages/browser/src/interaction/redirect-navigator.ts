@@ -21,21 +21,17 @@ export class DefaultNavigationClient implements NavigationClient {
 
   /** Navigates within the app (same origin) with a full page load. Resolves `true`. */
   navigateInternal(url: string, options: { noHistory: boolean }): Promise<boolean> {
-    return this.#go(url, options.noHistory);
+    return this.navigateExternal(url, options);
   }
 
-  /** Leaves the app (to the provider) with a full page load. Resolves `true`. */
+  /**
+   * Leaves the app (to the provider) with a full page load. Resolves `true`; rejects with what
+   * `location` threw.
+   */
   navigateExternal(url: string, options: { noHistory: boolean }): Promise<boolean> {
-    return this.#go(url, options.noHistory);
-  }
-
-  #go(url: string, noHistory: boolean): Promise<boolean> {
-    try {
-      if (noHistory) this.#win.location.replace(url);
-      else this.#win.location.assign(url);
-      return Promise.resolve(true);
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    return new Promise((resolve) => {
+      this.#win.location[options.noHistory ? 'replace' : 'assign'](url);
+      resolve(true);
+    });
   }
 }

@@ -1,61 +1,47 @@
+import { toHex } from '../hex.js';
 import type { AuthorizationResponseMessage } from './types.js';
 
 /**
- * The wire format between a callback page and the window waiting for it. This module imports
- * nothing heavy: the callback entry point (`@tessera/browser/callback`) depends on it and must
- * stay tiny.
+ * What the window waiting for an authorization response and the callback page sending it
+ * agree on: window and frame names, the popup marker, the channel name and the message. This
+ * module imports nothing heavy: the entry chunk (popup names) and the callback entry point
+ * (`@tessera/browser/callback`) depend on it and must stay tiny.
  */
+
+/** Prefix of the window name of every popup Tessera opens. */
+export const POPUP_NAME_PREFIX = 'tessera.v1.popup.';
+
+/** Prefix of the frame name of every hidden iframe Tessera creates. */
+export const IFRAME_NAME_PREFIX = 'tessera.v1.iframe.';
+
+/**
+ * Prefix of the `localStorage` key that marks a `state` as awaited by a popup, so the callback
+ * page still recognises a popup after Cross-Origin-Opener-Policy reset its name and `opener`.
+ */
+export const POPUP_MARKER_PREFIX = 'tessera.v1.popup_state.';
+
+/**
+ * Prefix of the per-request BroadcastChannel name; the request's `state` follows it. Keying by
+ * `state` means only the tab that made the request listens, and two concurrent flows never see
+ * each other's responses.
+ */
+export const RESPONSE_CHANNEL_PREFIX = 'tessera.v1.response.';
 
 /** `type` of an {@link AuthorizationResponseMessage}. */
 export const RESPONSE_MESSAGE_TYPE = 'tessera:authorization_response';
-
-/** Prefix of the per-request BroadcastChannel name; the request's `state` follows it. */
-export const RESPONSE_CHANNEL_PREFIX = 'tessera.v1.response.';
 
 /** A `BroadcastChannel` constructor, injectable for tests and absent in old browsers. */
 export type BroadcastChannelConstructor = new (name: string) => BroadcastChannel;
 
 /**
- * Name of the BroadcastChannel a response for `state` travels on. Keying by `state` means only
- * the tab that made the request listens, and two concurrent flows never see each other's
- * responses.
+ * A short random suffix for window and frame names, so a new popup never reuses (and
+ * navigates) a window some other code opened under the same name.
  */
-export function responseChannelName(state: string): string {
-  return `${RESPONSE_CHANNEL_PREFIX}${state}`;
+export function randomNameSuffix(): string {
+  return toHex(globalThis.crypto.getRandomValues(new Uint8Array(8)));
 }
 
 /** Builds the message a callback page sends for the response at `url`. */
 export function createResponseMessage(state: string, url: string): AuthorizationResponseMessage {
   return { type: RESPONSE_MESSAGE_TYPE, v: 1, state, url };
-}
-
-/**
- * True when `value` has the shape of an {@link AuthorizationResponseMessage}. Only the shape:
- * the receiver still checks origin, state and URL, because anyone on the origin may post.
- */
-export function isAuthorizationResponseMessage(
-  value: unknown,
-): value is AuthorizationResponseMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const message = value as Partial<Record<keyof AuthorizationResponseMessage, unknown>>;
-  return (
-    message.type === RESPONSE_MESSAGE_TYPE &&
-    message.v === 1 &&
-    typeof message.state === 'string' &&
-    message.state !== '' &&
-    typeof message.url === 'string'
-  );
-}
-
-/**
- * The BroadcastChannel constructor of `win` (or of the global scope), or undefined where the
- * browser has none — then only `postMessage` carries responses.
- */
-export function resolveBroadcastChannel(win?: unknown): BroadcastChannelConstructor | undefined {
-  const own =
-    typeof win === 'object' && win !== null
-      ? (win as { BroadcastChannel?: unknown }).BroadcastChannel
-      : undefined;
-  const candidate: unknown = typeof own === 'function' ? own : globalThis.BroadcastChannel;
-  return typeof candidate === 'function' ? (candidate as BroadcastChannelConstructor) : undefined;
 }
