@@ -3,8 +3,7 @@ import {
   completeAuthorizationCallback,
   detectCallbackContext,
 } from '../../src/interaction/callback-page.js';
-import { setPopupMarker } from '../../src/interaction/markers.js';
-import { waitForResponse } from '../../src/interaction/response-channel.js';
+import { setPopupMarker, waitForResponse } from '../../src/interaction/popup-navigator.js';
 import { createResponseMessage } from '../../src/interaction/response-message.js';
 import { FakeWindow, tick } from './fakes.js';
 

@@ -165,6 +165,9 @@ export class FakeElement {
     if (child.tagName === 'IFRAME') child.contentWindow = { frame: child.name };
     return child;
   }
+  remove(): void {
+    this.parentNode?.removeChild(this);
+  }
   removeChild(child: FakeElement): FakeElement {
     const index = this.children.indexOf(child);
     if (index === -1) throw new DOMException('Not a child.', 'NotFoundError');

@@ -5,9 +5,11 @@ import {
   POPUP_WINDOW_ERROR,
   USER_CANCELLED,
 } from '../../src/errors/error-codes.js';
-import { POPUP_MARKER_PREFIX } from '../../src/interaction/markers.js';
 import { openPopup, type OpenPopupOptions } from '../../src/interaction/popup-navigator.js';
-import { createResponseMessage } from '../../src/interaction/response-message.js';
+import {
+  createResponseMessage,
+  POPUP_MARKER_PREFIX,
+} from '../../src/interaction/response-message.js';
 import {
   broadcast,
   FakePopup,

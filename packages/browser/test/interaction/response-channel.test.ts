@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BrowserAuthError, isAuthError } from '../../src/errors/auth-error.js';
 import { MONITOR_WINDOW_TIMEOUT, USER_CANCELLED } from '../../src/errors/error-codes.js';
-import { waitForResponse } from '../../src/interaction/response-channel.js';
+import { waitForResponse } from '../../src/interaction/popup-navigator.js';
 import { createResponseMessage } from '../../src/interaction/response-message.js';
 import { broadcast, FakeWindow, tick, track, trackingBroadcastChannel } from './fakes.js';
 
