@@ -229,6 +229,9 @@ export function checkRequestUrls<T extends RequestUrls>(
   request: T,
   pageUrl: string | undefined,
 ): T {
+  const { authority, redirectUri, postLogoutRedirectUri, redirectStartPage } = request;
+  // Nearly every request overrides none of them: nothing to check or copy.
+  if (!(authority ?? redirectUri ?? postLogoutRedirectUri ?? redirectStartPage)) return request;
   const origin = pageUrl === undefined ? undefined : new URL(pageUrl).origin;
   const checked = { ...request };
   if (request.authority !== undefined) {

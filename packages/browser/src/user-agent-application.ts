@@ -75,6 +75,8 @@ function load<T>(importer: () => Promise<T>): Promise<T> {
 export class UserAgentApplication {
   readonly #ctx: FlowContext;
   readonly #ready: Promise<void>;
+  /** True once the ready-promise settled: from then on a cache hit needs no `await`. */
+  #isReady = false;
   #redirect: RedirectOutcome = { kind: 'none' };
 
   constructor(configuration: Configuration) {
@@ -128,7 +130,9 @@ export class UserAgentApplication {
         }
       });
     }
-    this.#ready = this.#start();
+    this.#ready = this.#start().then(() => {
+      this.#isReady = true;
+    });
   }
 
   async #start(): Promise<void> {
@@ -139,11 +143,16 @@ export class UserAgentApplication {
       ctx.session.get(redirectKey(ctx.config.clientId, 'response')) !== undefined ||
       readAuthorizationResponseParams(new URL(win.location.href)) !== undefined;
     if (!carriesResponse) {
-      // Most loads: nothing to handle. Fetch the renewal code while the browser is idle, so a
-      // token request later does not wait for it.
-      if (ctx.cache.getAccounts().length > 0) {
+      // Most loads: nothing to handle. Fetch the renewal code ahead, so a token request does
+      // not wait for it: now when the stored tokens are due for renewal (the app's first call
+      // will need it), else when the browser is idle.
+      const accounts = ctx.cache.getAccounts();
+      if (accounts.length > 0) {
         const prefetch = () => void import('./flows/renew.js').catch(() => undefined);
-        if (typeof win.requestIdleCallback === 'function') win.requestIdleCallback(prefetch);
+        const now = ctx.ports.clock.now();
+        const offset = ctx.config.tokenRenewalOffsetSeconds * 1000;
+        if (accounts.some((a) => ctx.cache.renewalDue(a.homeAccountId, now, offset))) prefetch();
+        else if (typeof win.requestIdleCallback === 'function') win.requestIdleCallback(prefetch);
         else win.setTimeout(prefetch, 1);
       }
       return;
@@ -208,6 +217,21 @@ export class UserAgentApplication {
    * @throws ServerError, ClientAuthError (`network_error`, `invalid_id_token`, ...), BrowserAuthError (`monitor_window_timeout`)
    */
   acquireTokenSilent(request: AuthenticationParameters): Promise<AuthResponse> {
+    // Most calls of most apps: started, and the token is in the cache. Answer synchronously
+    // from the in-memory view; anything else (including bad input) takes the tracked path.
+    if (this.#isReady) {
+      let hit: AuthResponse | undefined;
+      try {
+        hit = this.#fromCache(request);
+      } catch {
+        // reported, typed, by the tracked path below
+      }
+      if (hit !== undefined) {
+        this.#emit('acquireToken', 'Start', 'silent', request);
+        this.#emit('acquireToken', 'Success', 'silent', hit);
+        return Promise.resolve(hit);
+      }
+    }
     return this.#tracked('acquireToken', 'silent', request, async () => {
       const normalized = this.#normalize(request);
       const checked = this.#checked(request);
@@ -229,6 +253,14 @@ export class UserAgentApplication {
       const { renewSilently } = await load(() => import('./flows/renew.js'));
       return renewSilently(ctx, account, checked, normalized, skipCache);
     });
+  }
+
+  #fromCache(request: AuthenticationParameters): AuthResponse | undefined {
+    const normalized = this.#normalize(request);
+    this.#checked(request);
+    if (request.forceRefresh === true || normalized.claims !== undefined) return undefined;
+    const account = selectAccount(this.#ctx, request);
+    return account && fromCache(this.#ctx, account, normalized);
   }
 
   /**

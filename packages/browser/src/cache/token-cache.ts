@@ -5,7 +5,13 @@
  */
 import type { Clock } from '../ports.js';
 import type { Logger } from '../logger.js';
-import type { AccountEntity, AccountRecord, KeyValueStore, TokenCache } from './types.js';
+import type {
+  AccessTokenEntity,
+  AccountEntity,
+  AccountRecord,
+  KeyValueStore,
+  TokenCache,
+} from './types.js';
 import { accountKey, recordKey } from './keys.js';
 import { decodeRecord, encodeRecord } from './entries.js';
 import {
@@ -137,20 +143,17 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
     getIdToken: (id) => records.get(id)?.idToken,
     getRefreshToken: (id) => records.get(id)?.refreshToken,
 
+    renewalDue(id, now, renewalOffsetMs) {
+      return !records.get(id)?.accessTokens.some((t) => usableAt(t, now, renewalOffsetMs));
+    },
+
     findAccessToken({ homeAccountId, scopes, resource, now, renewalOffsetMs }) {
       const tokens = records.get(homeAccountId)?.accessTokens;
       if (tokens === undefined) return undefined;
       let best;
       for (const token of tokens) {
-        // Renew ahead of expiry, but never more than half the token's lifetime ahead: a token
-        // that lives 60 s is served for 30 s instead of never (`exp` is the first instant the
-        // token is no longer accepted, RFC 7519 4.1.4).
-        const offset = Math.max(
-          0,
-          Math.min(renewalOffsetMs, (token.expiresAt - token.cachedAt) / 2),
-        );
         if (
-          token.expiresAt - offset > now &&
+          usableAt(token, now, renewalOffsetMs) &&
           (best === undefined || token.expiresAt > best.expiresAt) &&
           sameList(token.resource, resource) &&
           covers(token.scopes, scopes)
@@ -232,6 +235,16 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
       return () => void listeners.delete(listener);
     },
   };
+}
+
+/**
+ * Whether a token is outside its renewal window at `now`. The window is the renewal offset,
+ * but never more than half the token's lifetime: a token that lives 60 s is served for 30 s
+ * instead of never (`exp` is the first instant it is no longer accepted, RFC 7519 4.1.4).
+ */
+function usableAt(token: AccessTokenEntity, now: number, renewalOffsetMs: number): boolean {
+  const offset = Math.max(0, Math.min(renewalOffsetMs, (token.expiresAt - token.cachedAt) / 2));
+  return token.expiresAt - offset > now;
 }
 
 /**

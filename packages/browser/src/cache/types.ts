@@ -95,6 +95,11 @@ export interface TokenCache {
   getAccount(homeAccountId: string): AccountEntity | undefined;
   /** The usable token whose granted scopes cover every requested (non-OIDC) scope, for the same resource. */
   findAccessToken(query: AccessTokenQuery): AccessTokenEntity | undefined;
+  /**
+   * Whether every access token of the account is expired or within its renewal window (or
+   * there is none): then the next token call will go to the network.
+   */
+  renewalDue(homeAccountId: string, now: number, renewalOffsetMs: number): boolean;
   getIdToken(homeAccountId: string): string | undefined;
   getRefreshToken(homeAccountId: string): string | undefined;
   /**

@@ -30,7 +30,10 @@ function stringList(field: string, value: unknown): string[] {
       `${field} must be an array of strings, e.g. { scopes: ["api://app/read"] }.`,
     );
   }
-  return (value as string[]).map((s) => s.trim()).filter((s) => s !== '');
+  const list = value as string[];
+  // Usually already clean: then the caller's own array serves, with nothing allocated.
+  if (list.every((s) => s !== '' && s.trim() === s)) return list;
+  return list.map((s) => s.trim()).filter((s) => s !== '');
 }
 
 let correlationPrefix: string | undefined;
@@ -45,9 +48,32 @@ export function newCorrelationId(getRandomValues: <T extends Uint8Array>(a: T) =
   return `${correlationPrefix}-${(++correlationCount).toString(16)}`;
 }
 
+type ScopeLists = Pick<NormalizedRequest, 'scopes' | 'cacheScopes' | 'requestScopes' | 'resource'>;
+
+/** Derived scope lists per distinct request lists: apps ask for the same few sets over and over. */
+const derived = new Map<string, ScopeLists>();
+const DERIVED_LIMIT = 100;
+
+function deriveLists(
+  scopeList: string[],
+  extra: string[],
+  resourceList: string[],
+  clientId: string,
+) {
+  const scopes = [...new Set(scopeList.filter((s) => s !== clientId))];
+  const resource = normalizeResource(resourceList);
+  return Object.freeze({
+    scopes,
+    cacheScopes: resourceScopes(scopes),
+    requestScopes: [...new Set([...DEFAULT_OIDC_SCOPES, ...scopes, ...extra])],
+    resource: resource.length === 0 ? undefined : resource,
+  });
+}
+
 /**
  * Validates a request and builds its scope lists. The client id as a scope is msal 1.x's way to
- * ask for an ID token only; it maps to the OIDC scopes.
+ * ask for an ID token only; it maps to the OIDC scopes. Runs on every call, cache hits included,
+ * so the lists are derived once per distinct request.
  *
  * @throws ClientConfigurationError `invalid_request_parameter`
  */
@@ -63,15 +89,19 @@ export function normalizeRequest(
       'The request must be an object, e.g. { scopes: [...] }.',
     );
   }
-  const scopes = [...new Set(stringList('scopes', req.scopes).filter((s) => s !== clientId))];
+  const scopeList = stringList('scopes', req.scopes);
   const extra = stringList('extraScopesToConsent', req.extraScopesToConsent);
-  const requestScopes = [...new Set([...DEFAULT_OIDC_SCOPES, ...scopes, ...extra])];
-  const resource =
-    req.resource === undefined
-      ? []
-      : normalizeResource(
-          stringList('resource', typeof req.resource === 'string' ? [req.resource] : req.resource),
-        );
+  const resourceList = stringList(
+    'resource',
+    typeof req.resource === 'string' ? [req.resource] : req.resource,
+  );
+  const key = [clientId, scopeList.join(' '), extra.join(' '), resourceList.join(' ')].join('\n');
+  let lists = derived.get(key);
+  if (lists === undefined) {
+    if (derived.size >= DERIVED_LIMIT) derived.clear();
+    lists = deriveLists(scopeList, extra, resourceList, clientId);
+    derived.set(key, lists);
+  }
   const claims = req.claims ?? req.claimsRequest;
   if (claims !== undefined) {
     try {
@@ -84,10 +114,7 @@ export function normalizeRequest(
     }
   }
   return {
-    scopes,
-    cacheScopes: resourceScopes(scopes),
-    requestScopes,
-    resource: resource.length === 0 ? undefined : resource,
+    ...lists,
     claims,
     correlationId: req.correlationId ?? newCorrelationId(getRandomValues),
     userState: req.state ?? '',

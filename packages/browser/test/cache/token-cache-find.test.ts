@@ -265,3 +265,16 @@ describe('accounts', () => {
     expect(cache.getIdToken(account('carol').homeAccountId)).toBeUndefined();
   });
 });
+
+describe('renewalDue', () => {
+  it('is true when no access token of the account is outside its renewal window', () => {
+    const { cache } = setup();
+    const carol = account('carol');
+    expect(cache.renewalDue(carol.homeAccountId, T0, 0)).toBe(true);
+    cache.write(atWrite(carol, 'at', ['api.read'], { expiresAt: T0 + HOUR }));
+    expect(cache.renewalDue(carol.homeAccountId, T0, 0)).toBe(false);
+    // Within the window (capped at half the lifetime): due.
+    expect(cache.renewalDue(carol.homeAccountId, T0 + HOUR / 2 + 1, 24 * HOUR)).toBe(true);
+    expect(cache.renewalDue(carol.homeAccountId, T0 + HOUR, 0)).toBe(true);
+  });
+});
