@@ -4,6 +4,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CDPSession } from 'playwright-core';
 import type { ColdStart, Settled } from '../pages/page.js';
+import { message } from './cell.js';
+import type { Cell } from './cell.js';
 import { lifetimeFor } from './libraries.js';
 import type { Library, LibraryId } from './libraries.js';
 import type { RequestCounts } from './provider-front.js';
@@ -11,9 +13,6 @@ import { DEFAULT_SCOPES, openPage, SCOPE_SETS, signIn } from './stage.js';
 import type { Lane, Stage } from './stage.js';
 
 export type Measure = 'sizes' | 'silent' | 'cold' | 'concurrency' | 'heap';
-
-/** A result, or why there is none: 'n/a' (the library cannot) or 'error' (it broke). */
-export type Cell<T> = { value: T } | { na: string } | { error: string };
 
 export interface Settings {
   only: ReadonlySet<Measure>;
@@ -93,11 +92,6 @@ export interface BrowserResults {
 }
 
 const STEP_TIMEOUT_MS = 60_000;
-
-function message(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]?.slice(0, 200) ?? text;
-}
 
 /** Runs a step with a deadline, so one stuck library cannot stall the run. */
 async function within<T>(label: string, step: () => Promise<T>): Promise<T> {
@@ -510,12 +504,26 @@ export async function measureInBrowser(
     heap: {},
   };
   const { only } = settings;
+  for (const [id, reason] of stage.buildFailures) {
+    const failure = { error: `page build: ${reason}` };
+    settings.log(`  ${id}: ${failure.error}`);
+    const tables = [
+      ['silent', 'silent'],
+      ['coldCached', 'cold'],
+      ['coldExpired', 'cold'],
+      ['oneTab', 'concurrency'],
+      ['threeTabs', 'concurrency'],
+      ['heap', 'heap'],
+    ] as const;
+    for (const [table, measure] of tables) if (only.has(measure)) results[table][id] = failure;
+  }
+  const built = libraries.filter((library) => !stage.buildFailures.has(library.id));
   if (only.has('cold') || only.has('silent') || only.has('heap')) {
-    await phaseA(stage, libraries, settings, results);
+    await phaseA(stage, built, settings, results);
   }
   if (only.has('cold') || only.has('concurrency')) {
     settings.log(`  all: sign-in, access tokens usable for ${settings.shortTtl} s`);
-    await phaseB(stage, libraries, settings, results);
+    await phaseB(stage, built, settings, results);
   }
   return results;
 }

@@ -10,7 +10,8 @@ import { build } from 'esbuild';
 import type { RouteHandler } from '../../e2e/harness/static-server.js';
 import { browserBuild, eagerChunks } from './sizes.js';
 import { benchPath, LIBRARIES } from './libraries.js';
-import type { Library } from './libraries.js';
+import type { Library, LibraryId } from './libraries.js';
+import { message } from './cell.js';
 
 export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -89,37 +90,54 @@ const serve =
   (_req, res) =>
     send(res, type, body);
 
+export interface Pages {
+  routes: Record<string, RouteHandler>;
+  /** Libraries whose pages did not build (e.g. sources mid-change), with esbuild's message. */
+  failures: Map<LibraryId, string>;
+}
+
 /** Routes of every library's pages. */
-export async function buildPages(
-  libraries: readonly Library[] = LIBRARIES,
-): Promise<Record<string, RouteHandler>> {
+export async function buildPages(libraries: readonly Library[] = LIBRARIES): Promise<Pages> {
   const routes: Record<string, RouteHandler> = {};
+  const failures = new Map<LibraryId, string>();
   await Promise.all(
     libraries.map(async (library) => {
-      const base = `/${library.id}`;
-      const app = await bundle(
-        `import { create } from ${JSON.stringify(benchPath(library.adapter))};\n` +
-          `import { startPage } from ${JSON.stringify(benchPath('pages/page.ts'))};\n` +
-          'startPage(create);\n',
-      );
-      for (const [name, text] of app.files) {
-        routes[`${base}/${name}`] = serve('text/javascript', text);
+      try {
+        await buildLibraryPages(library, routes);
+      } catch (error) {
+        failures.set(library.id, message(error));
       }
-      const page = html(library.label, base, app);
-      routes[`${base}/app`] = serve('text/html', page);
-      routes[`${base}/isolated`] = serve('text/html', page);
-      let callbackPage = html('callback');
-      if (library.callback !== undefined) {
-        const callback = await bundle(`import ${JSON.stringify(benchPath(library.callback))};\n`);
-        for (const [name, text] of callback.files) {
-          routes[`${base}/cb/${name}`] = serve('text/javascript', text);
-        }
-        callbackPage = html('callback', `${base}/cb`, callback);
-      }
-      routes[`${base}/callback`] = serve('text/html', callbackPage);
     }),
   );
-  return routes;
+  return { routes, failures };
+}
+
+/** One library's pages, built into `routes`. */
+async function buildLibraryPages(
+  library: Library,
+  routes: Record<string, RouteHandler>,
+): Promise<void> {
+  const base = `/${library.id}`;
+  const app = await bundle(
+    `import { create } from ${JSON.stringify(benchPath(library.adapter))};\n` +
+      `import { startPage } from ${JSON.stringify(benchPath('pages/page.ts'))};\n` +
+      'startPage(create);\n',
+  );
+  for (const [name, text] of app.files) {
+    routes[`${base}/${name}`] = serve('text/javascript', text);
+  }
+  const page = html(library.label, base, app);
+  routes[`${base}/app`] = serve('text/html', page);
+  routes[`${base}/isolated`] = serve('text/html', page);
+  let callbackPage = html('callback');
+  if (library.callback !== undefined) {
+    const callback = await bundle(`import ${JSON.stringify(benchPath(library.callback))};\n`);
+    for (const [name, text] of callback.files) {
+      routes[`${base}/cb/${name}`] = serve('text/javascript', text);
+    }
+    callbackPage = html('callback', `${base}/cb`, callback);
+  }
+  routes[`${base}/callback`] = serve('text/html', callbackPage);
 }
 
 /** Response headers by path: cross-origin isolation for the isolated pages only. */

@@ -1,9 +1,9 @@
 // Tables: one per measurement, as Markdown (readable in a terminal, rendered in RESULTS.md).
 import { lifetimeFor } from './libraries.js';
 import type { Library, LibraryId } from './libraries.js';
+import type { Cell } from './cell.js';
 import type {
   BrowserResults,
-  Cell,
   ColdResult,
   ConcurrencyResult,
   HeapResult,
@@ -73,24 +73,31 @@ function name(report: Report, id: LibraryId): string {
   return library === undefined ? id : `${library.label} ${library.version}`;
 }
 
-function sizeRow(label: string, size: Size, extra = ''): string[] {
-  return [label, bytes(size.minified), bytes(size.gzipped), bytes(size.brotli), extra];
+function sizeRow<S extends Size>(
+  label: string,
+  size: Cell<S> | undefined,
+  extra: (size: S) => string,
+): string[] {
+  return [
+    label,
+    ...cells(size, 4, (s) => [bytes(s.minified), bytes(s.gzipped), bytes(s.brotli), extra(s)]),
+  ];
 }
 
 function sizesTable(report: Report, sizes: SizeResults): string {
-  const rows = report.libraries.flatMap(({ id }) => {
-    const size = sizes.oneFile[id];
-    return size === undefined ? [] : [sizeRow(name(report, id), size, 'one file')];
-  });
-  const { eager, total } = sizes.tesseraSplit;
+  const rows = report.libraries
+    .filter(({ id }) => sizes.oneFile[id] !== undefined)
+    .map(({ id }) => sizeRow(name(report, id), sizes.oneFile[id], () => 'one file'));
+  const split = (part: 'eager' | 'total'): Cell<Size & { chunks: number }> =>
+    'value' in sizes.tesseraSplit ? { value: sizes.tesseraSplit.value[part] } : sizes.tesseraSplit;
   rows.push(
     sizeRow(
       '@tessera/browser, split: eager',
-      eager,
-      `entry + static imports: ${eager.chunks} chunks`,
+      split('eager'),
+      (s) => `entry + static imports: ${s.chunks} chunks`,
     ),
-    sizeRow('@tessera/browser, split: all chunks', total, `${total.chunks} chunks`),
-    sizeRow('@tessera/browser/callback', sizes.tesseraCallback, 'callback page entry'),
+    sizeRow('@tessera/browser, split: all chunks', split('total'), (s) => `${s.chunks} chunks`),
+    sizeRow('@tessera/browser/callback', sizes.tesseraCallback, () => 'callback page entry'),
   );
   return table(['library', 'min B', 'gzip -9 B', 'brotli 11 B', 'build'], rows);
 }

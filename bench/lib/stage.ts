@@ -11,7 +11,7 @@ import { startStaticServer } from '../../e2e/harness/static-server.js';
 import type { StaticServer } from '../../e2e/harness/static-server.js';
 import type {} from '../pages/page.js';
 import type { PeerEnv } from '../peers/types.js';
-import type { Library } from './libraries.js';
+import type { Library, LibraryId } from './libraries.js';
 import { buildPages, pageHeaders } from './pages.js';
 import { startProviderFront } from './provider-front.js';
 import type { ProviderFront } from './provider-front.js';
@@ -55,13 +55,15 @@ export interface Lane {
 
 export interface Stage {
   readonly app: StaticServer;
+  /** Libraries whose pages did not build, with the reason; they have no lane. */
+  readonly buildFailures: ReadonlyMap<LibraryId, string>;
   readonly browser: Browser;
   openLane(library: Library, options: ProviderOptions): Promise<Lane>;
   close(): Promise<void>;
 }
 
 export async function startStage(libraries: readonly Library[]): Promise<Stage> {
-  const routes = await buildPages(libraries);
+  const { routes, failures: buildFailures } = await buildPages(libraries);
   const app = await startStaticServer({ routes, headers: pageHeaders });
   let browser: Browser;
   try {
@@ -163,6 +165,7 @@ export async function startStage(libraries: readonly Library[]): Promise<Stage> 
 
   return {
     app,
+    buildFailures,
     browser,
     openLane,
     close: async () => {
