@@ -1,21 +1,49 @@
-import { buildAuthorizationRequest } from './authorization-request.js';
-import { NETWORK_ERROR } from '../errors/index.js';
+import * as oauth from 'oauth4webapi';
+import {
+  ClientAuthError,
+  DISCOVERY_FAILED,
+  INVALID_ID_TOKEN,
+  INVALID_RESPONSE,
+  ISSUER_MISMATCH,
+  NETWORK_ERROR,
+  STATE_MISMATCH,
+} from '../errors/index.js';
 import type { AuthError } from '../errors/index.js';
-import { createDiscovery } from './discovery.js';
-import type { DiscoveredProvider } from './discovery.js';
-import { buildEndSessionUrl } from './end-session.js';
-import { exchangeAuthorizationCode, refreshTokens } from './token-exchange.js';
+import { readAuthorizationResponseParams } from '../response-params.js';
+import type { IdTokenClaims } from '../types.js';
+import { TENANT_PLACEHOLDER, acceptedIssuer, fillTemplate, matchesTemplate } from './issuer.js';
+import { mapProtocolError } from './map-error.js';
+import { transport } from './transport.js';
 import type {
-  AuthorizationRequest,
-  AuthorizationRequestInput,
-  AuthorizationResponseContext,
-  EndSessionInput,
+  MetadataStore,
   ProtocolClient,
   ProtocolClientOptions,
   ProviderInfo,
-  RefreshInput,
   TokenResult,
 } from './types.js';
+
+/**
+ * A discovered provider: oauth4webapi's metadata, what the layers above read, and whether it was
+ * read from `metadataStore` rather than fetched in this page load (its endpoints may be stale).
+ */
+type Provider = [as: oauth.AuthorizationServer, info: ProviderInfo, stored: boolean | undefined];
+
+/**
+ * Parameters that bind the response to this request and this client. `extraQueryParameters`
+ * never sets them: an app (or a value copied from elsewhere) overriding `state` or the PKCE
+ * challenge would silently disable the checks made when the response comes back. `request` and
+ * `request_uri` are refused too: a request object's parameters supersede the query's
+ * (OIDC Core 6.3.3), which would be the same override by another route.
+ */
+const PROTECTED_PARAMETERS =
+  /^(client_id|redirect_uri|response_type|scope|state|nonce|code_challenge(_method)?|request(_uri)?)$/;
+
+/**
+ * oauth4webapi's hook for a per-token expected issuer. It is untyped (underscore-prefixed) but is
+ * how its companion client resolves Entra's `{tenantid}` template. When a future version drops
+ * it, the ID token `iss` is compared with the raw template and rejected: the check fails closed.
+ */
+const EXPECTED_ISSUER_HOOK = (oauth as unknown as Record<string, unknown>)['_expectedIssuer'];
 
 /**
  * Creates the protocol layer for one (authority, client): OAuth 2.0 authorization code with
@@ -24,9 +52,19 @@ import type {
  * it does no I/O: discovery runs on first use and is cached.
  *
  * Every request has a time limit (`networkTimeoutMs`) and is retried only where that is safe
- * (see `transportFor`). Every method throws only Tessera errors (the original error is kept as
+ * (see `transport`). Every method throws only Tessera errors (the original error is kept as
  * `cause`, without bodies or tokens) and logs endpoints and outcomes only, never tokens, codes
  * or verifiers.
+ *
+ * Discovery: OIDC mode reads `{authority}/.well-known/openid-configuration` and requires its
+ * `issuer` to be the authority (a differing trailing slash is tolerated). AAD mode reads
+ * `{authority}/v2.0/.well-known/openid-configuration` (an authority already ending in `/v2.0`
+ * is not doubled) and requires `{authority}/v2.0`, or, for the multi-tenant authorities, a
+ * `{tenantid}` template that yields it for the authority's tenant segment; the template is then
+ * resolved per ID token from its `tid` claim. The document comes from, in order:
+ * `authorityMetadata`; `metadataStore` when younger than `metadataMaxAgeMs` (default a day:
+ * providers rotate endpoints rarely and announce it); the network (then stored). Each passes the
+ * same checks, including https endpoints.
  *
  * @example
  * ```ts
@@ -43,60 +81,433 @@ import type {
  * @see https://www.rfc-editor.org/rfc/rfc6749
  * @see https://www.rfc-editor.org/rfc/rfc7636
  * @see https://openid.net/specs/openid-connect-core-1_0.html
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation
  * @see https://www.rfc-editor.org/rfc/rfc9700
  */
 export function createProtocolClient(options: ProtocolClientOptions): ProtocolClient {
-  const discovery = createDiscovery(options);
-  /**
-   * A token request with a remembered document that seems stale: a 404 from its token endpoint
-   * (nothing was processed, so one retry with a fresh document is safe) or no answer at all
-   * (not retried: the request may have been processed; the next call re-discovers).
-   */
-  const withProvider = async (
-    run: (provider: DiscoveredProvider) => Promise<TokenResult>,
-  ): Promise<TokenResult> => {
-    const provider = await discovery.get();
+  const { authority, clientId, clock, logger, authorityMetadata: inline } = options;
+  const key = `tessera.v1.metadata.${authority}`;
+  // The settled promise is the cache; single flight: every caller meanwhile awaits it.
+  let pending: Promise<Provider> | undefined;
+
+  /** Calls the metadata store, if any, for our key; a store that throws counts as empty. */
+  const store = (method: keyof MetadataStore, value = ''): string | void => {
     try {
-      return await run(provider);
-    } catch (error) {
-      const { status, errorCode } = error as AuthError;
-      if (!provider.stored || (status !== 404 && errorCode !== NETWORK_ERROR)) throw error;
-      options.logger.warning('Discovery: stored document looks stale');
-      discovery.invalidate();
-      if (status !== 404) throw error;
-      return run(await discovery.get());
+      return options.metadataStore?.[method](key, value);
+    } catch {
+      // Counts as empty.
     }
   };
-  return {
-    async discover(): Promise<ProviderInfo> {
-      const { info } = await discovery.get();
-      // A copy: callers cannot alter the cached metadata.
-      return {
-        ...info,
-        scopesSupported: info.scopesSupported === undefined ? undefined : [...info.scopesSupported],
+
+  const logged = (what: string, error: AuthError): AuthError => {
+    // The code only: descriptions may echo request data, and tokens never appear in logs.
+    logger.warning(`${what} failed: ${error.errorCode}`);
+    return error;
+  };
+
+  /**
+   * The oauth4webapi client metadata for this public client (RFC 6749 2.1: PKCE protects the
+   * code), carrying our clock port. oauth4webapi reads the time from `Date.now()` and adds
+   * `clockSkew` seconds, so the skew is the distance between the injected clock and the system
+   * clock, computed per call because the injected clock may move independently.
+   */
+  const client = (): oauth.Client => ({
+    client_id: clientId,
+    [oauth.clockSkew]: Math.round((clock.now() - Date.now()) / 1000),
+    [oauth.clockTolerance]: options.clockToleranceSeconds ?? 300,
+  });
+
+  const invalidate = (): void => {
+    pending = undefined;
+    store('remove');
+  };
+
+  const get = (): Promise<Provider> =>
+    (pending ??= discover().catch((error: unknown) => {
+      // Not cached: the next call tries again (the provider may have been briefly down).
+      pending = undefined;
+      throw error;
+    }));
+
+  async function discover(): Promise<Provider> {
+    const now = clock.now();
+    try {
+      let base = new URL(authority);
+      let tenant: string | undefined;
+      if (options.protocolMode == 'AAD') {
+        const segments = base.pathname.split('/').filter(Boolean);
+        if (segments.at(-1) != 'v2.0') segments.push('v2.0');
+        tenant = segments.at(-2);
+        base = new URL(`/${segments.join('/')}`, base);
+      }
+
+      /** Validates a document, fetched (`response`) or not (inline or stored) alike. */
+      const load = async (
+        text: string,
+        stored?: boolean,
+        response = new Response(text, { headers: { 'content-type': 'application/json' } }),
+      ): Promise<Provider> => {
+        let announced: unknown;
+        try {
+          announced = (JSON.parse(text) as { issuer?: unknown }).issuer;
+        } catch {
+          // oauth4webapi reports it.
+        }
+        const as = await oauth.processDiscoveryResponse(
+          new URL(acceptedIssuer(announced, base.href, tenant) ?? base),
+          response,
+        );
+        const endpoint = (
+          name: 'authorization_endpoint' | 'token_endpoint' | 'end_session_endpoint',
+        ): string => {
+          const value = as[name];
+          try {
+            if (typeof value == 'string') {
+              const url = new URL(value);
+              oauth.checkProtocol(url, !options.allowInsecureRequests);
+              return url.href;
+            }
+          } catch {
+            // Reported below.
+          }
+          throw new ClientAuthError(
+            DISCOVERY_FAILED,
+            `Provider metadata: ${name} missing, invalid or not https.`,
+          );
+        };
+        const issuer = as.issuer;
+        const info: ProviderInfo = {
+          issuer,
+          authorizationEndpoint: endpoint('authorization_endpoint'),
+          tokenEndpoint: endpoint('token_endpoint'),
+          endSessionEndpoint: undefined,
+          issParameterSupported: as.authorization_response_iss_parameter_supported === true,
+          scopesSupported: Array.isArray(as.scopes_supported)
+            ? as.scopes_supported.filter((scope) => typeof scope == 'string')
+            : undefined,
+        };
+        if (as.end_session_endpoint !== undefined) {
+          try {
+            info.endSessionEndpoint = endpoint('end_session_endpoint');
+          } catch {
+            // A broken logout endpoint must not block sign-in: logout falls back to local sign-out.
+            logger.warning('Discovery: ignoring an invalid or insecure end_session_endpoint');
+          }
+        }
+        return [
+          // OIDC Core 3.1.3.7 step 2 for a template: the issuer is the template filled with `tid`.
+          issuer.includes(TENANT_PLACEHOLDER)
+            ? {
+                ...as,
+                [EXPECTED_ISSUER_HOOK as symbol]: (result: { claims: { tid?: unknown } }) => {
+                  const resolved = fillTemplate(issuer, result.claims.tid);
+                  if (resolved) return resolved;
+                  throw new ClientAuthError(
+                    INVALID_ID_TOKEN,
+                    'ID token of a multi-tenant authority without a usable "tid".',
+                  );
+                },
+              }
+            : as,
+          info,
+          stored,
+        ];
       };
+
+      if (inline !== undefined) {
+        return await load(typeof inline == 'string' ? inline : JSON.stringify(inline));
+      }
+      const saved = store('get');
+      if (saved) {
+        try {
+          const [at, text] = JSON.parse(saved) as [number, string];
+          if (now >= at && now - at < (options.metadataMaxAgeMs ?? 86_400_000)) {
+            return await load(text, true);
+          }
+        } catch {
+          // Corrupt, foreign, or no longer valid (e.g. the provider's issuer moved): fetch anew.
+        }
+        logger.verbose('Discovery: stored document unusable');
+        store('remove');
+      }
+      const response = await oauth.discoveryRequest(base, {
+        algorithm: 'oidc',
+        ...transport(options),
+      });
+      const text = await response.clone().text();
+      const provider = await load(text, false, response);
+      store('set', JSON.stringify([now, text]));
+      logger.info(`Discovery: ${provider[1].issuer} ready`);
+      return provider;
+    } catch (error) {
+      throw logged('Discovery', mapProtocolError(error, { stage: 'discovery', now: clock.now() }));
+    }
+  }
+
+  /**
+   * Runs a token request, logging its outcome (the error code only) and mapping its errors. With
+   * a remembered document that seems stale: a 404 from its token endpoint (nothing was
+   * processed, so one retry with a fresh document is safe) or no answer at all (not retried: the
+   * request may have been processed; the next call re-discovers).
+   */
+  const grant = async (
+    stage: 'authorization_code' | 'refresh_token',
+    run: (as: oauth.AuthorizationServer, client: oauth.Client) => Promise<TokenResult>,
+    nonce?: string,
+  ): Promise<TokenResult> => {
+    const [as, , stored] = await get();
+    try {
+      const result = await run(as, client());
+      logger.info(`Token request (${stage}): ok`);
+      return result;
+    } catch (error) {
+      const mapped = mapProtocolError(error, { stage, nonce, now: clock.now() });
+      logged(`Token request (${stage})`, mapped);
+      if (stored && (mapped.status == 404 || mapped.errorCode == NETWORK_ERROR)) {
+        logger.warning('Discovery: stored document looks stale');
+        invalidate();
+        if (mapped.status == 404) return grant(stage, run, nonce);
+      }
+      throw mapped;
+    }
+  };
+
+  /**
+   * Converts a token response that oauth4webapi has fully validated (RFC 6749 5.1). Wire names
+   * end here. oauth4webapi lowercases `token_type` (RFC 6749 7.1 is case-insensitive); a
+   * DPoP-bound token needs a proof this client does not send, so only Bearer is usable. A
+   * missing `expires_in` (only RECOMMENDED) is taken as 300 s: renewing early costs a request,
+   * using a dead token a failed API call.
+   */
+  const result = (
+    response: oauth.TokenEndpointResponse,
+    requestedScopes: string[],
+    issuer: string,
+  ): TokenResult => {
+    if (response.token_type != 'bearer') {
+      throw new ClientAuthError(
+        INVALID_RESPONSE,
+        `Token type "${response.token_type}" is not Bearer.`,
+      );
+    }
+    let expiresIn = response.expires_in;
+    if (expiresIn === undefined) {
+      logger.warning('Token response without expires_in: assuming 300 s');
+      expiresIn = 300;
+    }
+    const claims = oauth.getValidatedIdTokenClaims(response);
+    const idTokenClaims = claims && ({ ...claims } as IdTokenClaims);
+    return {
+      accessToken: response.access_token,
+      tokenType: 'Bearer',
+      expiresAt: clock.now() + expiresIn * 1000,
+      // RFC 6749 3.3: space-delimited; an omitted `scope` means "as requested" (5.1).
+      grantedScopes: response.scope?.split(' ').filter(Boolean) ?? [...requestedScopes],
+      refreshToken: response.refresh_token,
+      idToken: response.id_token,
+      idTokenClaims,
+      issuer: idTokenClaims?.iss ?? issuer,
+    };
+  };
+
+  return {
+    async discover() {
+      const [, info] = await get();
+      // A copy: callers cannot alter the cached metadata.
+      return { ...info, scopesSupported: info.scopesSupported?.slice() };
     },
-    async createAuthorizationRequest(
-      input: AuthorizationRequestInput,
-    ): Promise<AuthorizationRequest> {
-      const { info } = await discovery.get();
-      return buildAuthorizationRequest(info, options.clientId, input, options.logger);
+
+    /**
+     * Parameters already in the endpoint URL are kept (RFC 6749 3.1). Typed inputs win over
+     * `extraQueryParameters` of the same name; protected parameters cannot be set through them.
+     * Secrets: 256 bits each from `crypto.getRandomValues`, base64url encoded.
+     *
+     * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3
+     * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest
+     * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
+     */
+    async createAuthorizationRequest(input) {
+      const [, info] = await get();
+      const url = new URL(info.authorizationEndpoint);
+      const params = url.searchParams;
+      const secrets = {
+        state: oauth.generateRandomState(),
+        nonce: oauth.generateRandomNonce(),
+        codeVerifier: oauth.generateRandomCodeVerifier(),
+      };
+      for (const [name, value] of Object.entries(input.extraQueryParameters ?? {})) {
+        if (!PROTECTED_PARAMETERS.test(name)) params.set(name, value);
+        // The name only: values may be hints about the user.
+        else logger.warning(`Authorization request: protected extra parameter "${name}" ignored`);
+      }
+      setParams(params, input, 'prompt loginHint idTokenHint sid domainHint claims responseMode');
+      if (input.resource?.length) {
+        // RFC 8707 2: one `resource` parameter per target resource.
+        params.delete('resource');
+        for (const resource of input.resource) params.append('resource', resource);
+      }
+      // Set last, so nothing above can replace them.
+      setParams(params, {
+        clientId,
+        redirectUri: input.redirectUri,
+        responseType: 'code',
+        scope: input.scopes.join(' '),
+        state: secrets.state,
+        nonce: secrets.nonce,
+        codeChallenge: await oauth.calculatePKCECodeChallenge(secrets.codeVerifier),
+        codeChallengeMethod: 'S256',
+      });
+      logger.verbose(`Authorization request: ${url.origin}${url.pathname}`);
+      return { url, secrets };
     },
+
+    /**
+     * 1. oauth4webapi's `validateAuthResponse`: `state` must be the one of this request
+     *    (RFC 6749 10.12), `iss` must be the provider's when present and is required when the
+     *    provider advertises RFC 9207; an `error` response is only trusted after both checks.
+     *    For a `{tenantid}` template, `iss` may name the answering tenant (the template filled
+     *    with a plain tenant id): the ID token must then come from that same tenant.
+     * 2. The code is exchanged with the PKCE verifier at the token endpoint (RFC 7636 4.5).
+     * 3. The ID token is validated per OIDC Core 3.1.3.7 (iss, aud, azp, exp, iat, nonce, and
+     *    `auth_time` against `maxAge`); it is required when `openid` was requested (3.1.3.3).
+     *
+     * @see https://www.rfc-editor.org/rfc/rfc9207#section-2.4
+     */
     async handleAuthorizationResponse(
-      responseUrl: URL,
-      context: AuthorizationResponseContext,
-    ): Promise<TokenResult> {
-      return withProvider((provider) =>
-        exchangeAuthorizationCode(provider, options, responseUrl, context),
+      responseUrl,
+      { secrets: { state, nonce, codeVerifier }, redirectUri, requestedScopes, maxAge },
+    ) {
+      const [as, info] = await get();
+      // When neither query nor fragment carries a complete response, the query is checked anyway
+      // so that the failure names what is missing.
+      const params =
+        readAuthorizationResponseParams(responseUrl) ??
+        new URLSearchParams(
+          (responseUrl.search.length > 1 ? responseUrl.search : responseUrl.hash).slice(1),
+        );
+      const iss = params.getAll('iss');
+      const issuer = (iss.length == 1 && matchesTemplate(as.issuer, iss[0]) && iss[0]) || as.issuer;
+      let callback: URLSearchParams;
+      try {
+        callback = oauth.validateAuthResponse({ ...as, issuer }, client(), params, state);
+      } catch (error) {
+        // oauth4webapi reports a wrong `state` and a wrong `iss` alike: the parameters are
+        // compared again only to pick the code; the decision to reject was oauth4webapi's.
+        const code =
+          params.getAll('state').join() != state
+            ? STATE_MISMATCH
+            : iss.length > 1 || (iss.length ? iss[0] != issuer : info.issParameterSupported)
+              ? ISSUER_MISMATCH
+              : undefined;
+        throw logged(
+          'Authorization response',
+          mapProtocolError(error, { stage: 'authorization_code', code }),
+        );
+      }
+      const openid = requestedScopes.includes('openid');
+      return grant(
+        'authorization_code',
+        async (as, client) => {
+          const tokens = result(
+            await oauth.processAuthorizationCodeResponse(
+              as,
+              client,
+              await oauth.authorizationCodeGrantRequest(
+                as,
+                client,
+                oauth.None(),
+                callback,
+                redirectUri,
+                codeVerifier,
+                transport(options, true),
+              ),
+              // A nonce selects oauth4webapi's OpenID processing, which requires the ID token.
+              (openid
+                ? { expectedNonce: nonce, requireIdToken: true, maxAge }
+                : { maxAge }) as oauth.ProcessAuthorizationCodeResponseOptions,
+            ),
+            requestedScopes,
+            issuer,
+          );
+          // Mix-up defence (RFC 9207 1): the tenant `iss` named must have issued the ID token.
+          if (issuer != as.issuer && tokens.issuer != issuer) {
+            throw new ClientAuthError(
+              ISSUER_MISMATCH,
+              'ID token of another tenant than the response named (iss).',
+            );
+          }
+          return tokens;
+        },
+        openid ? nonce : undefined,
       );
     },
-    async refresh(input: RefreshInput): Promise<TokenResult> {
-      return withProvider((provider) => refreshTokens(provider, options, input));
+
+    /**
+     * A rotated refresh token is returned in `refreshToken`; `undefined` there means the
+     * provider kept the old one valid. A refreshed ID token is validated like the first and
+     * must name the same `sub` (OIDC Core 12.2).
+     *
+     * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+     */
+    async refresh({ refreshToken, scopes, resource = [], expectedSub }) {
+      const parameters = new URLSearchParams();
+      // RFC 6749 6: a narrower scope may be asked for; omitting it means "as originally granted".
+      if (scopes.length) parameters.set('scope', scopes.join(' '));
+      for (const target of resource) parameters.append('resource', target);
+      return grant('refresh_token', async (as, client) => {
+        const tokens = result(
+          await oauth.processRefreshTokenResponse(
+            as,
+            client,
+            await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshToken, {
+              additionalParameters: parameters,
+              ...transport(options, true),
+            }),
+          ),
+          scopes,
+          as.issuer,
+        );
+        if (tokens.idTokenClaims && tokens.idTokenClaims.sub != expectedSub) {
+          throw new ClientAuthError(INVALID_ID_TOKEN, 'Refreshed ID token of another user (sub).');
+        }
+        return tokens;
+      });
     },
-    async createEndSessionUrl(input: EndSessionInput): Promise<URL | undefined> {
-      const { info } = await discovery.get();
-      return buildEndSessionUrl(info, options.clientId, input);
+
+    /**
+     * `client_id` is always sent: it lets the provider check `post_logout_redirect_uri` when no
+     * `id_token_hint` is available. Parameters already in the endpoint URL are kept.
+     *
+     * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout
+     */
+    async createEndSessionUrl(input) {
+      const [, { endSessionEndpoint }] = await get();
+      if (endSessionEndpoint === undefined) return undefined;
+      const url = new URL(endSessionEndpoint);
+      setParams(
+        url.searchParams,
+        { ...input, clientId },
+        'idTokenHint logoutHint clientId postLogoutRedirectUri state',
+      );
+      return url;
     },
-    invalidate: discovery.invalidate,
+
+    invalidate,
   };
+}
+
+/**
+ * Sets the string members `names` (default: all) of `values` as parameters, their camelCase
+ * names in wire form (`loginHint` → `login_hint`).
+ */
+function setParams(params: URLSearchParams, values: object, names?: string): void {
+  for (const name of names?.split(' ') ?? Object.keys(values)) {
+    const value: unknown = (values as Record<string, unknown>)[name];
+    if (typeof value == 'string') {
+      params.set(
+        name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+        value,
+      );
+    }
+  }
 }
