@@ -2,11 +2,11 @@ import {
   readAuthorizationResponseParams,
   withoutAuthorizationResponse,
 } from '../response-params.js';
+import { POPUP_NAME_PREFIX } from './popup-window.js';
 import {
   createResponseMessage,
   IFRAME_NAME_PREFIX,
   POPUP_MARKER_PREFIX,
-  POPUP_NAME_PREFIX,
   RESPONSE_CHANNEL_PREFIX,
 } from './response-message.js';
 
@@ -15,12 +15,6 @@ import {
  * neither (a top-level redirect, or no authorization response in the URL).
  */
 export type CallbackContext = 'popup' | 'iframe' | 'none';
-
-/**
- * How long the popup stays open after posting before it closes itself (its opener usually closes
- * it first).
- */
-const SELF_CLOSE_DELAY_MS = 100;
 
 /**
  * Decides, without side effects, whether the response for `state` on this page belongs to a
@@ -39,7 +33,14 @@ export function detectCallbackContext(win: Window, state: string): CallbackConte
   const name = win.name || '';
   const parent = win.parent;
   if (parent && parent !== win) return name.startsWith(IFRAME_NAME_PREFIX) ? 'iframe' : 'none';
-  return name.startsWith(POPUP_NAME_PREFIX) || hasPopupMarker(win, state) ? 'popup' : 'none';
+  if (name.startsWith(POPUP_NAME_PREFIX)) return 'popup';
+  try {
+    // An unexpired marker. Reading `localStorage` throws where storage is disabled.
+    if (Number(win.localStorage.getItem(POPUP_MARKER_PREFIX + state)) > Date.now()) return 'popup';
+  } catch {
+    // No storage, no marker.
+  }
+  return 'none';
 }
 
 /**
@@ -100,21 +101,11 @@ export function completeAuthorizationCallback(win: Window = globalThis.window): 
     // Sandboxed documents may refuse; the page closes or is removed right after anyway.
   }
   // Posting is asynchronous for the receiver; closing the window at once may tear it down before
-  // the BroadcastChannel message has left it. A popup that is not script-closable is closed by
-  // its opener, or by the user.
+  // the BroadcastChannel message has left it, so the popup closes itself 100 ms later (its opener
+  // usually closes it first). One that is not script-closable is closed by the opener, or the user.
   setTimeout(() => {
     channel?.close();
     if (context === 'popup') win.close();
-  }, SELF_CLOSE_DELAY_MS);
+  }, 100);
   return context;
-}
-
-/** True when an unexpired marker says the response for `state` belongs to a popup. */
-function hasPopupMarker(win: Window, state: string): boolean {
-  try {
-    // Reading `localStorage` throws where storage is disabled (privacy settings, sandboxes).
-    return Number(win.localStorage.getItem(POPUP_MARKER_PREFIX + state)) > Date.now();
-  } catch {
-    return false;
-  }
 }

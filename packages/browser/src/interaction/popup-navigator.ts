@@ -7,13 +7,12 @@ import {
 import type { Logger } from '../logger.js';
 import type { Timers } from '../ports.js';
 import { readAuthorizationResponseParams } from '../response-params.js';
-import { isClosed, openPopupWindow } from './popup-window.js';
+import { isClosed, openPopupWindow, randomNameSuffix } from './popup-window.js';
 import {
   IFRAME_NAME_PREFIX,
   POPUP_MARKER_PREFIX,
   RESPONSE_CHANNEL_PREFIX,
   RESPONSE_MESSAGE_TYPE,
-  randomNameSuffix,
   type BroadcastChannelConstructor,
 } from './response-message.js';
 import type {
@@ -31,21 +30,6 @@ import type {
  * in how the window is made, watched and removed.
  */
 
-export { DEFAULT_POPUP_HEIGHT, DEFAULT_POPUP_WIDTH } from './popup-window.js';
-
-/**
- * How long the opener must see the popup on the provider page before trusting that it is still
- * attached (not severed by Cross-Origin-Opener-Policy, which Chromium applies a moment after the
- * page shows as cross-origin).
- */
-export const DEFAULT_ATTACH_CONFIRM_MS = 1000;
-/** How often `popup.closed` is read. */
-export const DEFAULT_POLL_INTERVAL_MS = 100;
-/**
- * After a popup that was seen on the provider's page reads as closed, how long a response
- * already posted by the callback page may still take to arrive before `user_cancelled`.
- */
-export const DEFAULT_CLOSED_GRACE_MS = 400;
 /**
  * How long the popup marker outlives the navigate timeout, so a severed popup that completes
  * late still recognises itself and closes instead of loading the app.
@@ -64,12 +48,18 @@ export interface IframeNavigatorOptions {
 export interface OpenPopupOptions extends PopupOptions, IframeNavigatorOptions {
   /**
    * How long the popup must be seen open on a navigated (provider) page before a later
-   * `closed` counts as the user closing it; default {@link DEFAULT_ATTACH_CONFIRM_MS}.
+   * `closed` counts as the user closing it; default 1000 ms. Chromium shows a popup as open and
+   * cross-origin for a moment before Cross-Origin-Opener-Policy severs it, so "attached" needs
+   * the provider page to be seen for a sustained stretch.
    */
   attachConfirmMs?: number | undefined;
-  /** How often `popup.closed` is read; default {@link DEFAULT_POLL_INTERVAL_MS}. */
+  /** How often `popup.closed` is read; default 100 ms. */
   pollIntervalMs?: number | undefined;
-  /** Grace after a confirmed close; default {@link DEFAULT_CLOSED_GRACE_MS}. */
+  /**
+   * After a popup that was seen on the provider's page reads as closed, how long a response
+   * already posted by the callback page may still take to arrive before `user_cancelled`;
+   * default 400 ms.
+   */
   closedGraceMs?: number | undefined;
 }
 
@@ -79,8 +69,7 @@ export interface OpenPopupOptions extends PopupOptions, IframeNavigatorOptions {
  * Call it directly inside the user gesture (the click handler, before any `await`): popup
  * blockers allow `window.open` only there. The popup shows `about:blank` until
  * `navigate` is called, so discovery and PKCE can run asynchronously meanwhile. It is centred
- * over the opener window, {@link DEFAULT_POPUP_WIDTH} x {@link DEFAULT_POPUP_HEIGHT} by
- * default, and named `tessera.v1.popup.<random>` (or `tessera.v1.popup.<options.name>`), so
+ * over the opener window, 483 x 600 CSS pixels by default, and named `tessera.v1.popup.<random>` (or `tessera.v1.popup.<options.name>`), so
  * the callback page can recognise it and a new popup never reuses a window someone else
  * opened. Each handle navigates once; the popup is closed and every listener disposed on every
  * outcome.
@@ -98,7 +87,7 @@ export interface OpenPopupOptions extends PopupOptions, IframeNavigatorOptions {
  *
  * - seen open on such a page, then closed: the opener was still attached after the provider's
  *   page loaded, so the close is real. `navigate` rejects with `user_cancelled` after
- *   `closedGraceMs` (default {@link DEFAULT_CLOSED_GRACE_MS} ms), the time a response already
+ *   `closedGraceMs` (default 400 ms), the time a response already
  *   posted by the callback page may need to arrive.
  * - closed without ever being seen there: COOP may have severed the popup at its first
  *   provider page. The response can still arrive over the BroadcastChannel, so it keeps
@@ -132,18 +121,11 @@ export function openPopup(win: Window, options: OpenPopupOptions): PopupHandle {
  * cannot be navigated or was already navigated.
  */
 export function attachPopup(opener: Window, popup: Window, options: OpenPopupOptions): PopupHandle {
-  const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  const confirmPolls = Math.max(
-    1,
-    Math.ceil((options.attachConfirmMs ?? DEFAULT_ATTACH_CONFIRM_MS) / interval),
-  );
+  const interval = options.pollIntervalMs ?? 100;
+  const confirmPolls = Math.max(1, Math.ceil((options.attachConfirmMs ?? 1000) / interval));
   let used = false;
   const close = (): void => {
-    try {
-      if (!popup.closed) popup.close();
-    } catch {
-      // Already gone.
-    }
+    if (!isClosed(popup)) popup.close();
   };
 
   /**
@@ -152,7 +134,7 @@ export function attachPopup(opener: Window, popup: Window, options: OpenPopupOpt
    */
   const drive = <T>(
     url: URL,
-    { signal, timeoutMs }: { signal?: AbortSignal | undefined; timeoutMs: number },
+    limits: Limits,
     setup: (...run: Run<T>) => (stop: () => void) => void,
     timedOut: () => AuthError,
   ): Promise<T> => {
@@ -165,10 +147,10 @@ export function attachPopup(opener: Window, popup: Window, options: OpenPopupOpt
       );
     }
     used = true;
-    return watch<T>(options.timers, signal, close, (...run) => {
+    return watch<T>(options.timers, limits, timedOut, close, (ok, fail, defer, after) => {
       // Closed while still on about:blank, before any provider page: a real close.
       if (isClosed(popup)) throw cancelled('The popup was closed before it reached the provider.');
-      const poll = setup(...run);
+      const poll = setup(ok, fail, defer, after);
       try {
         // `replace` keeps about:blank out of the popup's history, so Back cannot land there.
         popup.location.replace(url.href);
@@ -179,15 +161,12 @@ export function attachPopup(opener: Window, popup: Window, options: OpenPopupOpt
           { cause },
         );
       }
-      const [, fail, , after] = run;
-      after(timeoutMs, () => fail(timedOut()));
       const stop = after(interval, () => poll(stop), true);
     });
   };
 
   return {
     navigate(url: URL, navigateOptions: NavigateOptions): Promise<URL> {
-      const { state } = navigateOptions;
       let closedSeen = false;
       let navigatedPolls = 0;
       return drive<URL>(
@@ -200,16 +179,19 @@ export function attachPopup(opener: Window, popup: Window, options: OpenPopupOpt
             popup,
             options,
             (response) => {
-              setPopupMarker(opener, state);
+              setPopupMarker(opener, navigateOptions.state);
               ok(response);
             },
             defer,
           );
-          setPopupMarker(opener, state, Date.now() + navigateOptions.timeoutMs + MARKER_SLACK_MS);
+          setPopupMarker(
+            opener,
+            navigateOptions.state,
+            Date.now() + navigateOptions.timeoutMs + MARKER_SLACK_MS,
+          );
           return (stop) => {
             if (!isClosed(popup)) {
-              // Chromium shows a popup as open and cross-origin for a moment before COOP severs
-              // it, so "attached" needs the provider page to be seen for a sustained stretch.
+              // Counted until `attachConfirmMs` worth of polls saw the provider page in a row.
               if (navigatedPolls < confirmPolls) {
                 navigatedPolls = showsNavigatedPage(popup) ? navigatedPolls + 1 : 0;
               }
@@ -225,9 +207,7 @@ export function attachPopup(opener: Window, popup: Window, options: OpenPopupOpt
                   'Cross-Origin-Opener-Policy may have severed it. Waiting for the response on BroadcastChannel.',
               );
             }
-            const grace = attached
-              ? (options.closedGraceMs ?? DEFAULT_CLOSED_GRACE_MS)
-              : options.severedGraceMs;
+            const grace = attached ? (options.closedGraceMs ?? 400) : options.severedGraceMs;
             if (grace !== undefined) after(grace, () => fail(closedError()));
           };
         },
@@ -279,9 +259,10 @@ export function createIframeNavigator(win: Window, options: IframeNavigatorOptio
       const iframe = doc.createElement('iframe');
       return watch<URL>(
         options.timers,
-        navigateOptions.signal,
+        navigateOptions,
+        () => timeoutError('hidden iframe'),
         () => iframe.remove(),
-        (ok, fail, defer, after) => {
+        (ok, _fail, defer) => {
           iframe.name = IFRAME_NAME_PREFIX + randomNameSuffix();
           iframe.setAttribute('aria-hidden', 'true');
           iframe.setAttribute('tabindex', '-1');
@@ -290,7 +271,6 @@ export function createIframeNavigator(win: Window, options: IframeNavigatorOptio
           (doc.body ?? doc.documentElement).appendChild(iframe);
           // The frame's WindowProxy stays the same across its navigations: only it may answer.
           listen(win, navigateOptions, iframe.contentWindow, options, ok, defer);
-          after(navigateOptions.timeoutMs, () => fail(timeoutError('hidden iframe')));
         },
       );
     },
@@ -338,8 +318,9 @@ export function waitForResponse(options: WaitForResponseOptions): ResponseWait {
   const disposed = {};
   let dispose = (): void => undefined;
   const response = watch<URL>(
-    undefined as unknown as Timers,
-    options.signal,
+    NEVER,
+    { signal: options.signal, timeoutMs: 0 },
+    () => new Error('No time limit: never called.'),
     () => undefined,
     (ok, fail, defer) => {
       dispose = () => fail(disposed);
@@ -350,6 +331,20 @@ export function waitForResponse(options: WaitForResponseOptions): ResponseWait {
     throw error;
   });
   return { response, dispose: () => dispose() };
+}
+
+/** Timers that never fire: {@link waitForResponse} has no time limit. */
+const NEVER: Timers = {
+  setTimeout: () => undefined,
+  clearTimeout: () => undefined,
+  setInterval: () => undefined,
+  clearInterval: () => undefined,
+};
+
+/** When a navigation gives up. */
+interface Limits {
+  signal?: AbortSignal | undefined;
+  timeoutMs: number;
 }
 
 /** What a watched navigation's body receives: how it settles, cleans up and schedules. */
@@ -366,11 +361,12 @@ type Run<T> = [
  * One navigation as a promise that settles once. Every cleanup (`onEnd`, then each one
  * registered with `defer`) runs on every outcome — response, error, timeout, abort — before the
  * promise settles. An abort fails it with {@link abortedError}; when already aborted, `body`
- * never runs. What `body` throws fails it.
+ * never runs. After `timeoutMs` it fails with `timedOut()`. What `body` throws fails it.
  */
 function watch<T>(
   timers: Timers,
-  signal: AbortSignal | undefined,
+  { signal, timeoutMs }: Limits,
+  timedOut: () => Error,
   onEnd: () => void,
   body: (...run: Run<T>) => void,
 ): Promise<T> {
@@ -403,13 +399,15 @@ function watch<T>(
         signal.addEventListener('abort', abort);
         defer(() => signal.removeEventListener('abort', abort));
       }
-      body(end(resolve), fail, defer, (ms, fn, repeat) => {
+      const after: Run<T>[3] = (ms, fn, repeat) => {
         const handle = repeat ? timers.setInterval(fn, ms) : timers.setTimeout(fn, ms);
         const stop = (): void =>
           repeat ? timers.clearInterval(handle) : timers.clearTimeout(handle);
         defer(stop);
         return stop;
-      });
+      };
+      after(timeoutMs, () => fail(timedOut()));
+      body(end(resolve), fail, defer, after);
     } catch (error) {
       fail(error);
     }
@@ -450,14 +448,9 @@ function listen(
   const redirect = new URL(redirectUri);
   const accept = ({ data }: MessageEvent): void => {
     const message = data as Partial<AuthorizationResponseMessage> | null;
-    if (
-      message?.type === RESPONSE_MESSAGE_TYPE &&
-      message.v === 1 &&
-      message.state === state &&
-      typeof message.url === 'string'
-    ) {
+    if (message?.type === RESPONSE_MESSAGE_TYPE && message.v === 1 && message.state === state) {
       try {
-        const url = new URL(message.url);
+        const url = new URL(message.url!);
         // The envelope's state must be the one inside the URL too; the protocol layer re-checks
         // it against the stored transaction.
         if (
@@ -503,9 +496,8 @@ export function setPopupMarker(win: Window, state: string, expiresAt?: number): 
     const key = POPUP_MARKER_PREFIX + state;
     if (expiresAt === undefined) return storage.removeItem(key);
     const now = Date.now();
-    const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i));
-    for (const old of keys) {
-      if (old?.startsWith(POPUP_MARKER_PREFIX) && !(Number(storage.getItem(old)) > now)) {
+    for (const old of Object.keys(storage)) {
+      if (old.startsWith(POPUP_MARKER_PREFIX) && !(Number(storage.getItem(old)) > now)) {
         storage.removeItem(old);
       }
     }

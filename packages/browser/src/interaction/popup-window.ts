@@ -1,13 +1,11 @@
 import { BrowserAuthError } from '../errors/auth-error.js';
 import { POPUP_WINDOW_ERROR } from '../errors/error-codes.js';
+import { toHex } from '../hex.js';
 import type { Logger } from '../logger.js';
-import { POPUP_NAME_PREFIX, randomNameSuffix } from './response-message.js';
 import type { PopupOptions } from './types.js';
 
-/** Default popup width in CSS pixels (fits the common provider sign-in pages). */
-export const DEFAULT_POPUP_WIDTH = 483;
-/** Default popup height in CSS pixels. */
-export const DEFAULT_POPUP_HEIGHT = 600;
+/** Prefix of the window name of every popup Tessera opens; the callback page looks for it. */
+export const POPUP_NAME_PREFIX = 'tessera.v1.popup.';
 
 /**
  * Opens the popup window NOW, synchronously, showing `about:blank`: popup blockers allow
@@ -22,7 +20,8 @@ export const DEFAULT_POPUP_HEIGHT = 600;
  *   (blocked) or returns a window that is already closed.
  */
 export function openPopupWindow(win: Window, options: PopupOptions & { logger: Logger }): Window {
-  const { width = DEFAULT_POPUP_WIDTH, height = DEFAULT_POPUP_HEIGHT } = options;
+  // The default size fits the common provider sign-in pages.
+  const { width = 483, height = 600 } = options;
   const name = options.name || randomNameSuffix();
   let popup: Window | null = null;
   let cause: unknown;
@@ -30,7 +29,7 @@ export function openPopupWindow(win: Window, options: PopupOptions & { logger: L
     popup = win.open(
       'about:blank',
       name.startsWith(POPUP_NAME_PREFIX) ? name : POPUP_NAME_PREFIX + name,
-      `width=${width},height=${height},left=${centre(win.screenLeft || win.screenX, win.outerWidth || win.innerWidth, width)},top=${centre(win.screenTop || win.screenY, win.outerHeight || win.innerHeight, height)}`,
+      `width=${width},height=${height},left=${centre(win.screenX, win.outerWidth || win.innerWidth, width)},top=${centre(win.screenY, win.outerHeight || win.innerHeight, height)}`,
     );
     // Focus is cosmetic: should it throw, the popup is still usable.
     popup?.focus();
@@ -47,6 +46,14 @@ export function openPopupWindow(win: Window, options: PopupOptions & { logger: L
   }
   options.logger.verbose('Opened the popup window.');
   return popup;
+}
+
+/**
+ * A short random suffix for window and frame names, so a new popup never reuses (and
+ * navigates) a window some other code opened under the same name.
+ */
+export function randomNameSuffix(): string {
+  return toHex(globalThis.crypto.getRandomValues(new Uint8Array(8)));
 }
 
 /** `popup.closed`, or false when even that cannot be read. */

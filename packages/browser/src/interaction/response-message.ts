@@ -1,15 +1,11 @@
-import { toHex } from '../hex.js';
 import type { AuthorizationResponseMessage } from './types.js';
 
 /**
  * What the window waiting for an authorization response and the callback page sending it
- * agree on: window and frame names, the popup marker, the channel name and the message. This
- * module imports nothing heavy: the entry chunk (popup names) and the callback entry point
- * (`@tessera/browser/callback`) depend on it and must stay tiny.
+ * agree on: the frame name, the popup marker, the channel name and the message (the popup's
+ * window name is in `popup-window`, which the entry chunk holds). This module imports nothing
+ * heavy: the callback entry point (`@tessera/browser/callback`) depends on it and must stay tiny.
  */
-
-/** Prefix of the window name of every popup Tessera opens. */
-export const POPUP_NAME_PREFIX = 'tessera.v1.popup.';
 
 /** Prefix of the frame name of every hidden iframe Tessera creates. */
 export const IFRAME_NAME_PREFIX = 'tessera.v1.iframe.';
@@ -32,14 +28,6 @@ export const RESPONSE_MESSAGE_TYPE = 'tessera:authorization_response';
 
 /** A `BroadcastChannel` constructor, injectable for tests and absent in old browsers. */
 export type BroadcastChannelConstructor = new (name: string) => BroadcastChannel;
-
-/**
- * A short random suffix for window and frame names, so a new popup never reuses (and
- * navigates) a window some other code opened under the same name.
- */
-export function randomNameSuffix(): string {
-  return toHex(globalThis.crypto.getRandomValues(new Uint8Array(8)));
-}
 
 /** Builds the message a callback page sends for the response at `url`. */
 export function createResponseMessage(state: string, url: string): AuthorizationResponseMessage {
