@@ -56,13 +56,12 @@ export function randomNameSuffix(): string {
   return toHex(globalThis.crypto.getRandomValues(new Uint8Array(8)));
 }
 
-/** `popup.closed`, or false when even that cannot be read. */
+/**
+ * `popup.closed`. Readable across origins, and true too once Cross-Origin-Opener-Policy severed
+ * the popup from its opener (see `openPopup` for what that means).
+ */
 export function isClosed(popup: Window): boolean {
-  try {
-    return popup.closed;
-  } catch {
-    return false;
-  }
+  return popup.closed;
 }
 
 /**
