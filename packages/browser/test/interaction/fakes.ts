@@ -72,7 +72,7 @@ export class RecordingLogger implements Logger {
   }
 }
 
-/** A `Storage` in memory. */
+/** A `Storage` in memory. Like a real one, it shows its items as own properties (`Object.keys`). */
 export class MemoryStorage {
   readonly #items = new Map<string, string>();
   get length(): number {
@@ -86,11 +86,14 @@ export class MemoryStorage {
   }
   setItem(key: string, value: string): void {
     this.#items.set(key, value);
+    Object.defineProperty(this, key, { value, enumerable: true, configurable: true });
   }
   removeItem(key: string): void {
     this.#items.delete(key);
+    Reflect.deleteProperty(this, key);
   }
   clear(): void {
+    for (const key of this.#items.keys()) Reflect.deleteProperty(this, key);
     this.#items.clear();
   }
   keys(): string[] {

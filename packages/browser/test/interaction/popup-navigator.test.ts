@@ -115,6 +115,18 @@ describe('PopupHandle.navigate', () => {
     expect(win.localStorage.getItem(`${POPUP_MARKER_PREFIX}${state}`)).toBeNull();
   });
 
+  it('sweeps the expired markers of earlier flows and keeps unexpired and foreign keys', () => {
+    const { win, handle } = setup();
+    const storage = win.localStorage;
+    storage.setItem(`${POPUP_MARKER_PREFIX}old`, String(Date.now() - 1));
+    storage.setItem(`${POPUP_MARKER_PREFIX}live`, String(Date.now() + 60_000));
+    storage.setItem('someone.else', '0');
+    const { state } = navigate(handle);
+    expect(storage.keys().sort()).toEqual(
+      [`${POPUP_MARKER_PREFIX}live`, `${POPUP_MARKER_PREFIX}${state}`, 'someone.else'].sort(),
+    );
+  });
+
   it('ignores a response posted by a window other than the popup', async () => {
     const { win, timers, handle } = setup();
     const { state, result } = navigate(handle);
