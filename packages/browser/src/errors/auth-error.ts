@@ -62,14 +62,17 @@ export class AuthError extends Error {
   declare readonly suberror: string | undefined;
   readonly [BRAND] = true;
 
-  constructor(errorCode: string, errorMessage: string, options: AuthErrorOptions = {}) {
-    const { cause, ...details } = options;
+  constructor(
+    errorCode: string,
+    errorMessage: string,
+    { cause, ...details }: AuthErrorOptions = {},
+  ) {
     super(`${errorCode}: ${errorMessage}`, cause === undefined ? {} : { cause });
     const status = details.status ?? 0;
     // Defaults first; what the options give overrides them.
     Object.assign(
       this,
-      { errorCode, errorMessage, retryable: status === 429 || status > 499, requestSent: false },
+      { errorCode, errorMessage, retryable: status == 429 || status > 499, requestSent: false },
       details,
     );
   }
@@ -104,18 +107,22 @@ export interface ServerErrorDetails {
  */
 export class ServerError extends AuthError {
   override name = 'ServerError';
-  readonly error: string;
-  readonly errorDescription: string | undefined;
-  readonly errorUri: string | undefined;
+  declare readonly error: string;
+  declare readonly errorDescription: string | undefined;
+  declare readonly errorUri: string | undefined;
   constructor(details: ServerErrorDetails, options: AuthErrorOptions = {}) {
+    const { error, errorDescription, errorUri } = details;
+    // Errors that are not interaction-required never carry the marker the seed's check looks
+    // for, even when a provider echoes it in free text.
     super(
-      details.error,
-      withoutInteractionMarker(details.errorDescription ?? 'The provider returned an error.'),
+      error,
+      (errorDescription ?? 'The provider returned an error.').replaceAll(
+        codes.INTERACTION_REQUIRED,
+        'interaction-required',
+      ),
       { status: details.status, suberror: details.suberror, ...options },
     );
-    this.error = details.error;
-    this.errorDescription = details.errorDescription;
-    this.errorUri = details.errorUri;
+    Object.assign(this, { error, errorDescription, errorUri });
   }
 }
 
@@ -136,11 +143,8 @@ export class ClientConfigurationError extends AuthError {
 
 /** True for any Tessera error, also one created in another realm (iframe, popup). */
 export function isAuthError(value: unknown): value is AuthError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value instanceof AuthError || (value as { [BRAND]?: unknown })[BRAND] === true)
-  );
+  // `Object()` turns primitives into wrappers without the brand, and null into `{}`.
+  return value instanceof AuthError || (Object(value) as { [BRAND]?: unknown })[BRAND] === true;
 }
 
 /** True when a user interaction (popup or redirect) can fix the failure. */
@@ -150,21 +154,13 @@ export function isInteractionRequiredAuthError(
   return isAuthError(value) && value.name === 'InteractionRequiredAuthError';
 }
 
-/**
- * Errors that are not interaction-required must never carry the marker the seed's check
- * looks for, even when a provider echoes it in free text.
- */
-function withoutInteractionMarker(text: string): string {
-  return text.split(codes.INTERACTION_REQUIRED).join('interaction-required');
-}
-
 /** OAuth/OIDC `error` values that a user interaction can fix (OIDC Core 3.1.2.6). */
-const INTERACTION_ERRORS: ReadonlySet<string> = new Set([
+const INTERACTION_ERRORS: readonly string[] = [
   codes.INTERACTION_REQUIRED,
   codes.LOGIN_REQUIRED,
   codes.CONSENT_REQUIRED,
   codes.ACCOUNT_SELECTION_REQUIRED,
-]);
+];
 
 /**
  * Maps an OAuth error response to the error class that tells the caller what to do next:
@@ -175,7 +171,7 @@ export function fromOAuthError(
   details: ServerErrorDetails,
   options: AuthErrorOptions = {},
 ): AuthError {
-  if (INTERACTION_ERRORS.has(details.error)) {
+  if (INTERACTION_ERRORS.includes(details.error)) {
     return new InteractionRequiredAuthError(
       details.error,
       details.errorDescription ?? `The provider answered ${details.error}.`,
@@ -196,8 +192,7 @@ export function fromOAuthError(
  */
 export function isRefreshTokenRejected(error: unknown): boolean {
   if (!isAuthError(error) || error.errorCode !== codes.INVALID_GRANT) return false;
-  const suberror = error.suberror;
-  return suberror === undefined || suberror === 'bad_token' || suberror === 'token_expired';
+  return [undefined, 'bad_token', 'token_expired'].includes(error.suberror);
 }
 
 /** Wraps anything thrown into an {@link AuthError}, keeping the original as `cause`. */

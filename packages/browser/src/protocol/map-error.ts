@@ -13,7 +13,7 @@ import {
   isAuthError,
   toAuthError,
 } from '../errors/index.js';
-import type { AuthError } from '../errors/index.js';
+import type { AuthError, ServerErrorDetails } from '../errors/index.js';
 import { retryAfterMs } from './transport.js';
 
 /**
@@ -69,11 +69,12 @@ export function mapProtocolError(
   const claim = field(cause, 'claim');
   const claims = field(cause, 'claims');
   const idToken = claim ?? claims ?? field(cause, 'header');
-  const challenge = error instanceof oauth.WWWAuthenticateChallengeError &&
+  const challenge =
+    error instanceof oauth.WWWAuthenticateChallengeError &&
     // RFC 6749 5.2: a failed client authentication is answered 401 + WWW-Authenticate.
-    { error: 'invalid_client', ...error.cause[0]?.parameters };
+    safeFields({ error: 'invalid_client', ...error.cause[0]?.parameters });
   const safe = scrub(error);
-  const oauthError: Record<string, string | undefined> | false =
+  const oauthError =
     challenge ||
     ((error instanceof oauth.ResponseBodyError ||
       error instanceof oauth.AuthorizationResponseError) &&
@@ -84,17 +85,7 @@ export function mapProtocolError(
     retryAfter: response instanceof Response ? retryAfterMs(response, now) : undefined,
   };
 
-  if (oauthError) {
-    return fromOAuthError(
-      {
-        error: oauthError['error'] ?? '',
-        errorDescription: oauthError['error_description'],
-        errorUri: oauthError['error_uri'],
-        suberror: oauthError['suberror'],
-      },
-      options,
-    );
-  }
+  if (oauthError) return fromOAuthError(oauthError, options);
   // `fetch` rejects with a plain `TypeError`; oauth4webapi's argument errors carry a `code`.
   if (
     error instanceof TypeError
@@ -104,8 +95,8 @@ export function mapProtocolError(
     return new ClientAuthError(
       NETWORK_ERROR,
       discovery
-        ? 'No answer from the provider; try again later.'
-        : 'No answer from the token endpoint; the request may have been processed.',
+        ? 'No answer from the provider; retry later.'
+        : 'No answer to the token request; it may have been processed.',
       { ...options, retryable: true, requestSent: !discovery },
     );
   }
@@ -150,21 +141,32 @@ export function mapProtocolError(
 const SAFE_FIELDS = 'error error_description error_uri suberror claim attribute'.split(' ');
 
 /**
- * Replaces an oauth4webapi error's `cause` with its {@link SAFE_FIELDS} that are strings, and
- * returns them. Every oauth4webapi error has a `code`; a fetch `TypeError` has none and is kept.
+ * Replaces an oauth4webapi error's `cause` with its {@link safeFields}, and returns them. Every
+ * oauth4webapi error has a `code`; a fetch `TypeError` has none and is kept as it is.
  */
-function scrub(error: unknown): Record<string, string> {
-  const safe: Record<string, string> = {};
+function scrub(error: unknown): ServerErrorDetails | undefined {
   if (error instanceof Error && 'code' in error) {
-    const cause =
-      error.cause instanceof URLSearchParams ? Object.fromEntries(error.cause) : error.cause;
-    for (const key of SAFE_FIELDS) {
-      const value = field(cause, key);
-      if (typeof value == 'string') safe[key] = value;
-    }
-    error.cause = safe;
+    const { cause } = error;
+    return (error.cause = safeFields(
+      cause instanceof URLSearchParams ? Object.fromEntries(cause) : cause,
+    ));
   }
-  return safe;
+  return undefined;
+}
+
+/**
+ * The {@link SAFE_FIELDS} of `source` that are strings, named in camelCase: for an OAuth error
+ * (`error_description` → `errorDescription`), the fields of {@link ServerErrorDetails}.
+ */
+function safeFields(source: unknown): ServerErrorDetails {
+  const safe: Record<string, string> = {};
+  for (const key of SAFE_FIELDS) {
+    const value = field(source, key);
+    if (typeof value == 'string') {
+      safe[key.replace(/_(.)/g, (_match, letter: string) => letter.toUpperCase())] = value;
+    }
+  }
+  return safe as unknown as ServerErrorDetails;
 }
 
 /** A member of anything, or undefined: `Object()` boxes primitives and turns null into `{}`. */

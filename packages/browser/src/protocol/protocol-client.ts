@@ -12,7 +12,7 @@ import type { AuthError } from '../errors/index.js';
 import { readAuthorizationResponseParams } from '../response-params.js';
 import type { IdTokenClaims } from '../types.js';
 import { TENANT_PLACEHOLDER, acceptedIssuer, fillTemplate, matchesTemplate } from './issuer.js';
-import { mapProtocolError } from './map-error.js';
+import { mapProtocolError, type ErrorContext } from './map-error.js';
 import { transport } from './transport.js';
 import type {
   MetadataStore,
@@ -99,10 +99,11 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     }
   };
 
-  const logged = (what: string, error: AuthError): AuthError => {
-    // The code only: descriptions may echo request data, and tokens never appear in logs.
-    logger.warning(`${what} failed: ${error.errorCode}`);
-    return error;
+  /** Maps a failure to a Tessera error and logs it (the code only: descriptions may echo request data). */
+  const fail = (what: string, error: unknown, context: ErrorContext): AuthError => {
+    const mapped = mapProtocolError(error, { now: clock.now(), ...context });
+    logger.warning(`${what} failed: ${mapped.errorCode}`);
+    return mapped;
   };
 
   /**
@@ -135,10 +136,9 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       let base = new URL(authority);
       let tenant: string | undefined;
       if (options.protocolMode == 'AAD') {
-        const segments = base.pathname.split('/').filter(Boolean);
-        if (segments.at(-1) != 'v2.0') segments.push('v2.0');
-        tenant = segments.at(-2);
-        base = new URL(`/${segments.join('/')}`, base);
+        // `https://host/{tenant}` discovers at `https://host/{tenant}/v2.0`, not doubled.
+        base = new URL(base.pathname.replace(/\/+/g, '/').replace(/(\/v2\.0)?\/?$/, '/v2.0'), base);
+        tenant = base.pathname.split('/').at(-2);
       }
 
       /** Validates a document, fetched (`response`) or not (inline or stored) alike. */
@@ -157,9 +157,11 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           new URL(acceptedIssuer(announced, base.href, tenant) ?? base),
           response,
         );
+        /** An endpoint's URL, checked like oauth4webapi checks the ones it calls. */
         const endpoint = (
           name: 'authorization_endpoint' | 'token_endpoint' | 'end_session_endpoint',
-        ): string => {
+          optional?: boolean,
+        ): string | undefined => {
           const value = as[name];
           try {
             if (typeof value == 'string') {
@@ -170,30 +172,28 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           } catch {
             // Reported below.
           }
-          throw new ClientAuthError(
-            DISCOVERY_FAILED,
-            `Provider metadata: ${name} missing, invalid or not https.`,
-          );
+          if (!optional) {
+            throw new ClientAuthError(
+              DISCOVERY_FAILED,
+              `Provider metadata: ${name} missing, invalid or not https.`,
+            );
+          }
+          // A broken logout endpoint must not block sign-in: logout falls back to local sign-out.
+          if (value !== undefined)
+            logger.warning(`Discovery: ${name} ignored, invalid or not https`);
+          return undefined;
         };
         const issuer = as.issuer;
-        const info: ProviderInfo = {
+        const info = {
           issuer,
-          authorizationEndpoint: endpoint('authorization_endpoint'),
-          tokenEndpoint: endpoint('token_endpoint'),
-          endSessionEndpoint: undefined,
-          issParameterSupported: as.authorization_response_iss_parameter_supported === true,
-          scopesSupported: Array.isArray(as.scopes_supported)
-            ? as.scopes_supported.filter((scope) => typeof scope == 'string')
-            : undefined,
+          authorizationEndpoint: endpoint('authorization_endpoint')!,
+          tokenEndpoint: endpoint('token_endpoint')!,
+          endSessionEndpoint: endpoint('end_session_endpoint', true),
+          // Truthy, as oauth4webapi reads it.
+          issParameterSupported: !!as.authorization_response_iss_parameter_supported,
+          // Wire data: `?.()` as a non-array has no `filter`.
+          scopesSupported: as.scopes_supported?.filter?.((scope) => typeof scope == 'string'),
         };
-        if (as.end_session_endpoint !== undefined) {
-          try {
-            info.endSessionEndpoint = endpoint('end_session_endpoint');
-          } catch {
-            // A broken logout endpoint must not block sign-in: logout falls back to local sign-out.
-            logger.warning('Discovery: ignoring an invalid or insecure end_session_endpoint');
-          }
-        }
         return [
           // OIDC Core 3.1.3.7 step 2 for a template: the issuer is the template filled with `tid`.
           issuer.includes(TENANT_PLACEHOLDER)
@@ -204,7 +204,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
                   if (resolved) return resolved;
                   throw new ClientAuthError(
                     INVALID_ID_TOKEN,
-                    'ID token of a multi-tenant authority without a usable "tid".',
+                    'ID token "tid" missing or invalid (multi-tenant authority).',
                   );
                 },
               }
@@ -240,7 +240,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       logger.info(`Discovery: ${provider[1].issuer} ready`);
       return provider;
     } catch (error) {
-      throw logged('Discovery', mapProtocolError(error, { stage: 'discovery', now: clock.now() }));
+      throw fail('Discovery', error, { stage: 'discovery' });
     }
   }
 
@@ -261,8 +261,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       logger.info(`Token request (${stage}): ok`);
       return result;
     } catch (error) {
-      const mapped = mapProtocolError(error, { stage, nonce, now: clock.now() });
-      logged(`Token request (${stage})`, mapped);
+      const mapped = fail(`Token request (${stage})`, error, { stage, nonce });
       if (stored && (mapped.status == 404 || mapped.errorCode == NETWORK_ERROR)) {
         logger.warning('Discovery: stored document looks stale');
         invalidate();
@@ -338,7 +337,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       for (const [name, value] of Object.entries(input.extraQueryParameters ?? {})) {
         if (!PROTECTED_PARAMETERS.test(name)) params.set(name, value);
         // The name only: values may be hints about the user.
-        else logger.warning(`Authorization request: protected extra parameter "${name}" ignored`);
+        else logger.warning(`Authorization request: ignored protected parameter "${name}"`);
       }
       setParams(params, input, 'prompt loginHint idTokenHint sid domainHint claims responseMode');
       if (input.resource?.length) {
@@ -357,7 +356,6 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         codeChallenge: await oauth.calculatePKCECodeChallenge(secrets.codeVerifier),
         codeChallengeMethod: 'S256',
       });
-      logger.verbose(`Authorization request: ${url.origin}${url.pathname}`);
       return { url, secrets };
     },
 
@@ -380,13 +378,10 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       const [as, info] = await get();
       // When neither query nor fragment carries a complete response, the query is checked anyway
       // so that the failure names what is missing.
-      const params =
-        readAuthorizationResponseParams(responseUrl) ??
-        new URLSearchParams(
-          (responseUrl.search.length > 1 ? responseUrl.search : responseUrl.hash).slice(1),
-        );
-      const iss = params.getAll('iss');
-      const issuer = (iss.length == 1 && matchesTemplate(as.issuer, iss[0]) && iss[0]) || as.issuer;
+      const params = readAuthorizationResponseParams(responseUrl) ?? responseUrl.searchParams;
+      // Joined: several values are never one issuer, none is ''.
+      const iss = params.getAll('iss').join();
+      const issuer = matchesTemplate(as.issuer, iss) ? iss : as.issuer;
       let callback: URLSearchParams;
       try {
         callback = oauth.validateAuthResponse({ ...as, issuer }, client(), params, state);
@@ -396,15 +391,12 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         const code =
           params.getAll('state').join() != state
             ? STATE_MISMATCH
-            : iss.length > 1 || (iss.length ? iss[0] != issuer : info.issParameterSupported)
+            : (iss ? iss != issuer : info.issParameterSupported)
               ? ISSUER_MISMATCH
               : undefined;
-        throw logged(
-          'Authorization response',
-          mapProtocolError(error, { stage: 'authorization_code', code }),
-        );
+        throw fail('Authorization response', error, { stage: 'authorization_code', code });
       }
-      const openid = requestedScopes.includes('openid');
+      const expectedNonce = requestedScopes.includes('openid') ? nonce : undefined;
       return grant(
         'authorization_code',
         async (as, client) => {
@@ -422,9 +414,11 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
                 transport(options, true),
               ),
               // A nonce selects oauth4webapi's OpenID processing, which requires the ID token.
-              (openid
-                ? { expectedNonce: nonce, requireIdToken: true, maxAge }
-                : { maxAge }) as oauth.ProcessAuthorizationCodeResponseOptions,
+              {
+                expectedNonce,
+                requireIdToken: !!expectedNonce,
+                maxAge,
+              } as oauth.ProcessAuthorizationCodeResponseOptions,
             ),
             requestedScopes,
             issuer,
@@ -433,12 +427,12 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           if (issuer != as.issuer && tokens.issuer != issuer) {
             throw new ClientAuthError(
               ISSUER_MISMATCH,
-              'ID token of another tenant than the response named (iss).',
+              'ID token from another tenant than the response (iss).',
             );
           }
           return tokens;
         },
-        openid ? nonce : undefined,
+        expectedNonce,
       );
     },
 
