@@ -1,20 +1,21 @@
 import * as oauth from 'oauth4webapi';
 import {
   ClientAuthError,
+  ServerError,
+  fromOAuthError,
+  isAuthError,
+  toAuthError,
+} from '../errors/auth-error.js';
+import {
   DISCOVERY_FAILED,
   INVALID_GRANT,
   INVALID_ID_TOKEN,
   INVALID_RESPONSE,
   NETWORK_ERROR,
   NONCE_MISMATCH,
-  ServerError,
   TEMPORARILY_UNAVAILABLE,
-  fromOAuthError,
-  isAuthError,
-  toAuthError,
-} from '../errors/index.js';
-import type { AuthError, ServerErrorDetails } from '../errors/index.js';
-import { retryAfterMs } from './transport.js';
+} from '../errors/error-codes.js';
+import type { AuthError, ServerErrorDetails } from '../errors/auth-error.js';
 
 /**
  * Which protocol step failed; the same oauth4webapi code means different things per step.
@@ -172,4 +173,14 @@ function safeFields(source: unknown): ServerErrorDetails {
 /** A member of anything, or undefined: `Object()` boxes primitives and turns null into `{}`. */
 function field(value: unknown, key: string): unknown {
   return (Object(value) as Record<string, unknown>)[key];
+}
+
+/**
+ * The wait a `Retry-After` header asks for, in ms: delay-seconds or an HTTP-date, read against
+ * the clock port (RFC 9110 10.2.3); undefined when absent or unreadable.
+ */
+export function retryAfterMs(response: Response, now: number): number | undefined {
+  const value = response.headers.get('retry-after');
+  const ms = value ? (+value >= 0 ? +value * 1000 : Date.parse(value) - now) : NaN;
+  return isNaN(ms) ? undefined : Math.max(0, ms);
 }

@@ -1,19 +1,17 @@
 import * as oauth from 'oauth4webapi';
+import { ClientAuthError, type AuthError } from '../errors/auth-error.js';
 import {
-  ClientAuthError,
   DISCOVERY_FAILED,
   INVALID_ID_TOKEN,
   INVALID_RESPONSE,
   ISSUER_MISMATCH,
   NETWORK_ERROR,
   STATE_MISMATCH,
-} from '../errors/index.js';
-import type { AuthError } from '../errors/index.js';
+} from '../errors/error-codes.js';
+import { systemTimers } from '../ports.js';
 import { readAuthorizationResponseParams } from '../response-params.js';
 import type { IdTokenClaims } from '../types.js';
-import { TENANT_PLACEHOLDER, acceptedIssuer, fillTemplate, matchesTemplate } from './issuer.js';
-import { mapProtocolError, type ErrorContext } from './map-error.js';
-import { transport } from './transport.js';
+import { mapProtocolError, retryAfterMs, type ErrorContext } from './map-error.js';
 import type {
   MetadataStore,
   ProtocolClient,
@@ -44,6 +42,134 @@ const PROTECTED_PARAMETERS =
  * it, the ID token `iss` is compared with the raw template and rejected: the check fails closed.
  */
 const EXPECTED_ISSUER_HOOK = (oauth as unknown as Record<string, unknown>)['_expectedIssuer'];
+
+// --- transport ------------------------------------------------------------------------------
+
+/** What oauth4webapi hands to `customFetch` for the GET and POST requests made here. */
+type FetchOptions = oauth.CustomFetchOptions<'GET' | 'POST', URLSearchParams | undefined>;
+
+/**
+ * Our `fetch` port and the http allowance, in the shape oauth4webapi's request functions take:
+ * through the port, tests use a fake provider and apps can wrap fetch (no global patching).
+ * Only loopback http authorities allow insecure requests: configuration validation decides that.
+ *
+ * Each request has a time limit (`networkTimeoutMs`, default 10 s) that covers the answer's body
+ * too (a provider can stall after its headers); over it the request is aborted and fails with a
+ * `TimeoutError`. oauth4webapi is given no `signal`, so the limit's is the only one.
+ *
+ * At most 2 retries, waiting `Retry-After` (at most 5 s, else the answer is returned as it is)
+ * or a backoff of 500 ms doubled per retry, jittered down to half. What is repeated:
+ *
+ * - GET (discovery): a network failure (`TypeError`), 429 and any 5xx. Reading metadata is safe
+ *   to repeat (RFC 9110 9.2.2).
+ * - POST (`post`, a token endpoint grant): only 429 and 503, the answers of a server that refused
+ *   to process the request (RFC 6585 4, RFC 9110 15.6.4). The grant carries a single-use code or
+ *   refresh token, and re-sending a refresh token the provider may have rotated is a replay that
+ *   revokes the grant (RFC 9700 4.14.2). So no retry after a network failure or timeout (the
+ *   request may have arrived), nor after 500, 502 or 504 (a gateway's answer when the origin
+ *   failed or was too slow, possibly after processing).
+ *
+ * A timeout is never retried. Worst case: 3 × `networkTimeoutMs` + 2 × 5 s. The last answer is
+ * returned as it is, for oauth4webapi and `mapProtocolError` to report.
+ */
+export function transport(options: ProtocolClientOptions, post?: boolean) {
+  const { timers = systemTimers, random = Math.random, networkTimeoutMs: ms = 10_000 } = options;
+  return {
+    [oauth.customFetch]: async (url: string, init: FetchOptions): Promise<Response> => {
+      for (let attempt = 0; ; attempt++) {
+        let wait = 500 * 2 ** attempt * (1 - random() / 2);
+        try {
+          const response = await new Promise<Response>((resolve, reject) => {
+            const controller = new AbortController();
+            const timer = timers.setTimeout(() => {
+              const reason = new DOMException(`No answer within ${ms} ms`, 'TimeoutError');
+              controller.abort(reason);
+              reject(reason);
+            }, ms);
+            // `redirect: 'manual'` is kept: a token or metadata response must not come from elsewhere.
+            options
+              .fetch(url, { ...init, signal: controller.signal } as RequestInit)
+              .then(async (r) =>
+                // Status 0 is an opaque redirect, which has no body and cannot be constructed.
+                r.status ? new Response(r.body && (await r.arrayBuffer()), r) : r,
+              )
+              .then(resolve, reject)
+              .finally(() => timers.clearTimeout(timer));
+          });
+          const status = response.status;
+          if (
+            attempt > 1 ||
+            !(status == 429 || status == 503 || (!post && status > 499)) ||
+            (wait = retryAfterMs(response, options.clock.now()) ?? wait) > 5000
+          ) {
+            return response;
+          }
+        } catch (error) {
+          if (post || attempt > 1 || !(error instanceof TypeError)) throw error;
+        }
+        await new Promise<void>((resolve) => timers.setTimeout(resolve, wait));
+      }
+    },
+    [oauth.allowInsecureRequests]: options.allowInsecureRequests,
+  };
+}
+
+// --- issuer identifiers: trailing slash and Entra's {tenantid} template ----------------------
+
+/** The placeholder Entra ID puts in the issuer of its multi-tenant (`common`) metadata. */
+export const TENANT_PLACEHOLDER = '{tenantid}';
+
+/**
+ * Tenant ids substituted into the template: GUIDs in Entra ID, simple names in test providers.
+ * One path segment that cannot be a dot-segment: anything that could change the URL's
+ * structure (`/`, `?`, `#`, `%`, `$`, a leading `.`) is refused.
+ */
+const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** The issuer for a tenant id, or undefined when the id is not a plain tenant id. */
+export function fillTemplate(template: string, tenantId: unknown): string | undefined {
+  return typeof tenantId == 'string' && TENANT_ID.test(tenantId)
+    ? template.replaceAll(TENANT_PLACEHOLDER, tenantId)
+    : undefined;
+}
+
+/**
+ * Whether `candidate` is the template with a plain tenant id in place of the placeholder, e.g.
+ * an RFC 9207 `iss` response parameter from a multi-tenant authority. Never for a non-template.
+ */
+export function matchesTemplate(template: string, candidate = ''): boolean {
+  const [prefix = '', suffix = ''] = template.split(TENANT_PLACEHOLDER);
+  const tenantId = candidate.slice(prefix.length, candidate.length - suffix.length);
+  return candidate == fillTemplate(template, tenantId);
+}
+
+/**
+ * The issuer a discovery document announced when our rules accept it for `expected`: equal up
+ * to a trailing slash (authorities are often configured without the slash a provider uses: Auth0
+ * has one, Keycloak none), or in AAD mode a `{tenantid}` template that yields it for the
+ * authority's tenant segment (`common` gives `.../common/v2.0` back). oauth4webapi then checks
+ * the document against exactly this issuer; anything else is checked against `expected` and fails.
+ */
+export function acceptedIssuer(
+  announced: unknown,
+  expected: string,
+  tenant: string | undefined,
+): string | undefined {
+  const trim = (url: string) => url.replace(/\/$/, '');
+  try {
+    if (
+      typeof announced == 'string' &&
+      trim(new URL(fillTemplate(announced, tenant) ?? announced).href) == trim(expected)
+    ) {
+      return announced;
+    }
+  } catch {
+    // Not a URL: not accepted.
+  }
+  return undefined;
+}
+
+// --- the client ------------------------------------------------------------------------------
 
 /**
  * Creates the protocol layer for one (authority, client): OAuth 2.0 authorization code with
