@@ -110,8 +110,10 @@ export class ServerError extends AuthError {
   declare readonly error: string;
   declare readonly errorDescription: string | undefined;
   declare readonly errorUri: string | undefined;
-  constructor(details: ServerErrorDetails, options: AuthErrorOptions = {}) {
-    const { error, errorDescription, errorUri } = details;
+  constructor(
+    { error, errorDescription, errorUri, status, suberror }: ServerErrorDetails,
+    options: AuthErrorOptions = {},
+  ) {
     // Errors that are not interaction-required never carry the marker the seed's check looks
     // for, even when a provider echoes it in free text.
     super(
@@ -120,7 +122,7 @@ export class ServerError extends AuthError {
         codes.INTERACTION_REQUIRED,
         'interaction-required',
       ),
-      { status: details.status, suberror: details.suberror, ...options },
+      { status, suberror, ...options },
     );
     Object.assign(this, { error, errorDescription, errorUri });
   }

@@ -87,11 +87,12 @@ export function mapProtocolError(
   };
 
   if (oauthError) return fromOAuthError(oauthError, options);
-  // `fetch` rejects with a plain `TypeError`; oauth4webapi's argument errors carry a `code`.
+  // `fetch` rejects with a plain `TypeError` (oauth4webapi's argument errors carry a `code`),
+  // an abort or timeout with a `DOMException` of that name.
   if (
     error instanceof TypeError
       ? !field(error, 'code')
-      : error instanceof DOMException && /^(Abort|Timeout|Network)Error$/.test(error.name)
+      : /^(Abort|Timeout|Network)Error$/.test(field(error, 'name') as string)
   ) {
     return new ClientAuthError(
       NETWORK_ERROR,
@@ -118,7 +119,7 @@ export function mapProtocolError(
     );
   }
   // oauth4webapi's own failures all have an `OAUTH_` code (its argument errors `ERR_`).
-  if (!discovery && !/^OAUTH_/.test(String(field(error, 'code')))) return toAuthError(error);
+  if (!discovery && !/^OAUTH_/.test(field(error, 'code') as string)) return toAuthError(error);
   code = discovery
     ? DISCOVERY_FAILED
     : (claim ? claim == 'nonce' : claims && nonce && !field(claims, 'nonce'))
@@ -129,7 +130,7 @@ export function mapProtocolError(
   // The code says what failed; oauth4webapi's reason (which names no values) says why.
   return new ClientAuthError(
     code,
-    `${discovery ? 'Discovery failed, check the authority' : 'Response rejected'}: ${String(field(error, 'message'))}.`,
+    `${discovery ? 'Check the authority' : 'Response rejected'}: ${field(error, 'message') as string}.`,
     options,
   );
 }

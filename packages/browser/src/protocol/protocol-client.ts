@@ -26,109 +26,21 @@ import type {
  */
 type Provider = [as: oauth.AuthorizationServer, info: ProviderInfo, stored: boolean | undefined];
 
-/**
- * Parameters that bind the response to this request and this client. `extraQueryParameters`
- * never sets them: an app (or a value copied from elsewhere) overriding `state` or the PKCE
- * challenge would silently disable the checks made when the response comes back. `request` and
- * `request_uri` are refused too: a request object's parameters supersede the query's
- * (OIDC Core 6.3.3), which would be the same override by another route.
- */
-const PROTECTED_PARAMETERS =
-  /^(client_id|redirect_uri|response_type|scope|state|nonce|code_challenge(_method)?|request(_uri)?)$/;
-
-/**
- * oauth4webapi's hook for a per-token expected issuer. It is untyped (underscore-prefixed) but is
- * how its companion client resolves Entra's `{tenantid}` template. When a future version drops
- * it, the ID token `iss` is compared with the raw template and rejected: the check fails closed.
- */
-const EXPECTED_ISSUER_HOOK = (oauth as unknown as Record<string, unknown>)['_expectedIssuer'];
-
-// --- transport ------------------------------------------------------------------------------
-
 /** What oauth4webapi hands to `customFetch` for the GET and POST requests made here. */
 type FetchOptions = oauth.CustomFetchOptions<'GET' | 'POST', URLSearchParams | undefined>;
-
-/**
- * Our `fetch` port and the http allowance, in the shape oauth4webapi's request functions take:
- * through the port, tests use a fake provider and apps can wrap fetch (no global patching).
- * Only loopback http authorities allow insecure requests: configuration validation decides that.
- *
- * Each request has a time limit (`networkTimeoutMs`, default 10 s) that covers the answer's body
- * too (a provider can stall after its headers); over it the request is aborted and fails with a
- * `TimeoutError`. oauth4webapi is given no `signal`, so the limit's is the only one.
- *
- * At most 2 retries, waiting `Retry-After` (at most 5 s, else the answer is returned as it is)
- * or a backoff of 500 ms doubled per retry, jittered down to half. What is repeated:
- *
- * - GET (discovery): a network failure (`TypeError`), 429 and any 5xx. Reading metadata is safe
- *   to repeat (RFC 9110 9.2.2).
- * - POST (`post`, a token endpoint grant): only 429 and 503, the answers of a server that refused
- *   to process the request (RFC 6585 4, RFC 9110 15.6.4). The grant carries a single-use code or
- *   refresh token, and re-sending a refresh token the provider may have rotated is a replay that
- *   revokes the grant (RFC 9700 4.14.2). So no retry after a network failure or timeout (the
- *   request may have arrived), nor after 500, 502 or 504 (a gateway's answer when the origin
- *   failed or was too slow, possibly after processing).
- *
- * A timeout is never retried. Worst case: 3 × `networkTimeoutMs` + 2 × 5 s. The last answer is
- * returned as it is, for oauth4webapi and `mapProtocolError` to report.
- */
-export function transport(options: ProtocolClientOptions, post?: boolean) {
-  const { timers = systemTimers, random = Math.random, networkTimeoutMs: ms = 10_000 } = options;
-  return {
-    [oauth.customFetch]: async (url: string, init: FetchOptions): Promise<Response> => {
-      for (let attempt = 0; ; attempt++) {
-        let wait = 500 * 2 ** attempt * (1 - random() / 2);
-        try {
-          const response = await new Promise<Response>((resolve, reject) => {
-            const controller = new AbortController();
-            const timer = timers.setTimeout(() => {
-              const reason = new DOMException(`No answer within ${ms} ms`, 'TimeoutError');
-              controller.abort(reason);
-              reject(reason);
-            }, ms);
-            // `redirect: 'manual'` is kept: a token or metadata response must not come from elsewhere.
-            options
-              .fetch(url, { ...init, signal: controller.signal } as RequestInit)
-              .then(async (r) =>
-                // Status 0 is an opaque redirect, which has no body and cannot be constructed.
-                r.status ? new Response(r.body && (await r.arrayBuffer()), r) : r,
-              )
-              .then(resolve, reject)
-              .finally(() => timers.clearTimeout(timer));
-          });
-          const status = response.status;
-          if (
-            attempt > 1 ||
-            !(status == 429 || status == 503 || (!post && status > 499)) ||
-            (wait = retryAfterMs(response, options.clock.now()) ?? wait) > 5000
-          ) {
-            return response;
-          }
-        } catch (error) {
-          if (post || attempt > 1 || !(error instanceof TypeError)) throw error;
-        }
-        await new Promise<void>((resolve) => timers.setTimeout(resolve, wait));
-      }
-    },
-    [oauth.allowInsecureRequests]: options.allowInsecureRequests,
-  };
-}
 
 // --- issuer identifiers: trailing slash and Entra's {tenantid} template ----------------------
 
 /** The placeholder Entra ID puts in the issuer of its multi-tenant (`common`) metadata. */
-export const TENANT_PLACEHOLDER = '{tenantid}';
+const TENANT_PLACEHOLDER = '{tenantid}';
 
 /**
- * Tenant ids substituted into the template: GUIDs in Entra ID, simple names in test providers.
- * One path segment that cannot be a dot-segment: anything that could change the URL's
- * structure (`/`, `?`, `#`, `%`, `$`, a leading `.`) is refused.
+ * The issuer for a tenant id, or undefined when the id is not a plain tenant id: GUIDs in Entra
+ * ID, simple names in test providers. One path segment that cannot be a dot-segment: anything
+ * that could change the URL's structure (`/`, `?`, `#`, `%`, `$`, a leading `.`) is refused.
  */
-const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-/** The issuer for a tenant id, or undefined when the id is not a plain tenant id. */
-export function fillTemplate(template: string, tenantId: unknown): string | undefined {
-  return typeof tenantId == 'string' && TENANT_ID.test(tenantId)
+function fillTemplate(template: string, tenantId: unknown): string | undefined {
+  return typeof tenantId == 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(tenantId)
     ? template.replaceAll(TENANT_PLACEHOLDER, tenantId)
     : undefined;
 }
@@ -137,7 +49,7 @@ export function fillTemplate(template: string, tenantId: unknown): string | unde
  * Whether `candidate` is the template with a plain tenant id in place of the placeholder, e.g.
  * an RFC 9207 `iss` response parameter from a multi-tenant authority. Never for a non-template.
  */
-export function matchesTemplate(template: string, candidate = ''): boolean {
+function matchesTemplate(template: string, candidate = ''): boolean {
   const [prefix = '', suffix = ''] = template.split(TENANT_PLACEHOLDER);
   const tenantId = candidate.slice(prefix.length, candidate.length - suffix.length);
   return candidate == fillTemplate(template, tenantId);
@@ -150,7 +62,7 @@ export function matchesTemplate(template: string, candidate = ''): boolean {
  * authority's tenant segment (`common` gives `.../common/v2.0` back). oauth4webapi then checks
  * the document against exactly this issuer; anything else is checked against `expected` and fails.
  */
-export function acceptedIssuer(
+function acceptedIssuer(
   announced: unknown,
   expected: string,
   tenant: string | undefined,
@@ -211,10 +123,84 @@ export function acceptedIssuer(
  * @see https://www.rfc-editor.org/rfc/rfc9700
  */
 export function createProtocolClient(options: ProtocolClientOptions): ProtocolClient {
-  const { authority, clientId, clock, logger, authorityMetadata: inline } = options;
+  const {
+    authority,
+    clientId,
+    clock,
+    logger,
+    authorityMetadata: inline,
+    allowInsecureRequests: insecure,
+    timers = systemTimers,
+    random = Math.random,
+    networkTimeoutMs: ms = 10_000,
+  } = options;
   const key = `tessera.v1.metadata.${authority}`;
   // The settled promise is the cache; single flight: every caller meanwhile awaits it.
   let pending: Promise<Provider> | undefined;
+
+  /**
+   * Our `fetch` port and the http allowance, in the shape oauth4webapi's request functions take:
+   * through the port, tests use a fake provider and apps can wrap fetch (no global patching).
+   * Only loopback http authorities allow insecure requests: configuration validation decides that.
+   *
+   * Each request has a time limit (`networkTimeoutMs`, default 10 s) that covers the answer's body
+   * too (a provider can stall after its headers); over it the request is aborted and fails with a
+   * `TimeoutError`. oauth4webapi is given no `signal`, so the limit's is the only one.
+   *
+   * At most 2 retries, waiting `Retry-After` (at most 5 s, else the answer is returned as it is)
+   * or a backoff of 500 ms doubled per retry, jittered down to half. What is repeated:
+   *
+   * - GET (discovery): a network failure (`TypeError`), 429 and any 5xx. Reading metadata is safe
+   *   to repeat (RFC 9110 9.2.2).
+   * - POST (`post`, a token endpoint grant): only 429 and 503, the answers of a server that refused
+   *   to process the request (RFC 6585 4, RFC 9110 15.6.4). The grant carries a single-use code or
+   *   refresh token, and re-sending a refresh token the provider may have rotated is a replay that
+   *   revokes the grant (RFC 9700 4.14.2). So no retry after a network failure or timeout (the
+   *   request may have arrived), nor after 500, 502 or 504 (a gateway's answer when the origin
+   *   failed or was too slow, possibly after processing).
+   *
+   * A timeout is never retried. Worst case: 3 × `networkTimeoutMs` + 2 × 5 s. The last answer is
+   * returned as it is, for oauth4webapi and `mapProtocolError` to report.
+   */
+  const transport = (post?: boolean) => ({
+    [oauth.customFetch]: async (url: string, init: FetchOptions): Promise<Response> => {
+      for (let attempt = 0; ; attempt++) {
+        let wait = 500 * 2 ** attempt * (1 - random() / 2);
+        try {
+          const response = await new Promise<Response>((resolve, reject) => {
+            const controller = new AbortController();
+            const timer = timers.setTimeout(() => {
+              const reason = new DOMException(`No answer within ${ms} ms`, 'TimeoutError');
+              controller.abort(reason);
+              reject(reason);
+            }, ms);
+            // `redirect: 'manual'` is kept: a token or metadata response must not come from elsewhere.
+            options
+              .fetch(url, { ...init, signal: controller.signal } as RequestInit)
+              .then(async (r) =>
+                // Status 0 is an opaque redirect, which has no body and cannot be constructed.
+                r.status ? new Response(r.body && (await r.arrayBuffer()), r) : r,
+              )
+              .then(resolve, reject)
+              .finally(() => timers.clearTimeout(timer));
+          });
+          const status = response.status;
+          if (
+            attempt > 1 ||
+            !(status == 429 || status == 503 || (!post && status > 499)) ||
+            (wait = retryAfterMs(response, clock.now()) ?? wait) > 5000
+          ) {
+            return response;
+          }
+        } catch (error) {
+          if (post || attempt > 1 || !(error instanceof TypeError)) throw error;
+        }
+        await new Promise<void>((resolve) => timers.setTimeout(resolve, wait));
+      }
+    },
+    // Only loopback http authorities allow it: configuration validation decides that.
+    [oauth.allowInsecureRequests]: insecure,
+  });
 
   /** Calls the metadata store, if any, for our key; a store that throws counts as empty. */
   const store = (method: keyof MetadataStore, value = ''): string | void => {
@@ -236,11 +222,11 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
    * The oauth4webapi client metadata for this public client (RFC 6749 2.1: PKCE protects the
    * code), carrying our clock port. oauth4webapi reads the time from `Date.now()` and adds
    * `clockSkew` seconds, so the skew is the distance between the injected clock and the system
-   * clock, computed per call because the injected clock may move independently.
+   * clock (fractions are fine), computed per call as the injected clock may move independently.
    */
   const client = (): oauth.Client => ({
     client_id: clientId,
-    [oauth.clockSkew]: Math.round((clock.now() - Date.now()) / 1000),
+    [oauth.clockSkew]: (clock.now() - Date.now()) / 1000,
     [oauth.clockTolerance]: options.clockToleranceSeconds ?? 300,
   });
 
@@ -292,17 +278,14 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           try {
             if (typeof value == 'string') {
               const url = new URL(value);
-              oauth.checkProtocol(url, !options.allowInsecureRequests);
+              oauth.checkProtocol(url, !insecure);
               return url.href;
             }
           } catch {
             // Reported below.
           }
           if (!optional) {
-            throw new ClientAuthError(
-              DISCOVERY_FAILED,
-              `Provider metadata: ${name} missing, invalid or not https.`,
-            );
+            throw new ClientAuthError(DISCOVERY_FAILED, `${name} missing, invalid or not https.`);
           }
           // A broken logout endpoint must not block sign-in: logout falls back to local sign-out.
           if (value !== undefined)
@@ -325,13 +308,16 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           issuer.includes(TENANT_PLACEHOLDER)
             ? {
                 ...as,
-                [EXPECTED_ISSUER_HOOK as symbol]: (result: { claims: { tid?: unknown } }) => {
+                // oauth4webapi's hook for a per-token expected issuer. It is untyped
+                // (underscore-prefixed) but is how its companion client resolves Entra's
+                // template. Should a future version drop it, the ID token `iss` is compared with
+                // the raw template and rejected: the check fails closed.
+                [(oauth as unknown as Record<string, symbol>)['_expectedIssuer']!]: (result: {
+                  claims: { tid?: unknown };
+                }) => {
                   const resolved = fillTemplate(issuer, result.claims.tid);
                   if (resolved) return resolved;
-                  throw new ClientAuthError(
-                    INVALID_ID_TOKEN,
-                    'ID token "tid" missing or invalid (multi-tenant authority).',
-                  );
+                  throw new ClientAuthError(INVALID_ID_TOKEN, 'ID token "tid" missing or invalid.');
                 },
               }
             : as,
@@ -358,7 +344,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       }
       const response = await oauth.discoveryRequest(base, {
         algorithm: 'oidc',
-        ...transport(options),
+        ...transport(),
       });
       const text = await response.clone().text();
       const provider = await load(text, false, response);
@@ -442,15 +428,6 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       return { ...info, scopesSupported: info.scopesSupported?.slice() };
     },
 
-    /**
-     * Parameters already in the endpoint URL are kept (RFC 6749 3.1). Typed inputs win over
-     * `extraQueryParameters` of the same name; protected parameters cannot be set through them.
-     * Secrets: 256 bits each from `crypto.getRandomValues`, base64url encoded.
-     *
-     * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3
-     * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest
-     * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
-     */
     async createAuthorizationRequest(input) {
       const [, info] = await get();
       const url = new URL(info.authorizationEndpoint);
@@ -461,9 +438,16 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         codeVerifier: oauth.generateRandomCodeVerifier(),
       };
       for (const [name, value] of Object.entries(input.extraQueryParameters ?? {})) {
-        if (!PROTECTED_PARAMETERS.test(name)) params.set(name, value);
+        // Never the parameters that bind the response to this request and client: an app (or a
+        // value copied from elsewhere) overriding `state` or the PKCE challenge would silently
+        // disable the checks made when the response comes back. `request` and `request_uri`
+        // neither: a request object's parameters supersede the query's (OIDC Core 6.3.3).
+        const bound =
+          /^(client_id|redirect_uri|response_type|scope|state|nonce|code_challenge(_method)?|request(_uri)?)$/;
         // The name only: values may be hints about the user.
-        else logger.warning(`Authorization request: ignored protected parameter "${name}"`);
+        if (bound.test(name))
+          logger.warning(`Authorization request: ignored protected parameter "${name}"`);
+        else params.set(name, value);
       }
       setParams(params, input, 'prompt loginHint idTokenHint sid domainHint claims responseMode');
       if (input.resource?.length) {
@@ -485,18 +469,6 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       return { url, secrets };
     },
 
-    /**
-     * 1. oauth4webapi's `validateAuthResponse`: `state` must be the one of this request
-     *    (RFC 6749 10.12), `iss` must be the provider's when present and is required when the
-     *    provider advertises RFC 9207; an `error` response is only trusted after both checks.
-     *    For a `{tenantid}` template, `iss` may name the answering tenant (the template filled
-     *    with a plain tenant id): the ID token must then come from that same tenant.
-     * 2. The code is exchanged with the PKCE verifier at the token endpoint (RFC 7636 4.5).
-     * 3. The ID token is validated per OIDC Core 3.1.3.7 (iss, aud, azp, exp, iat, nonce, and
-     *    `auth_time` against `maxAge`); it is required when `openid` was requested (3.1.3.3).
-     *
-     * @see https://www.rfc-editor.org/rfc/rfc9207#section-2.4
-     */
     async handleAuthorizationResponse(
       responseUrl,
       { secrets: { state, nonce, codeVerifier }, redirectUri, requestedScopes, maxAge },
@@ -537,7 +509,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
                 callback,
                 redirectUri,
                 codeVerifier,
-                transport(options, true),
+                transport(true),
               ),
               // A nonce selects oauth4webapi's OpenID processing, which requires the ID token.
               {
@@ -562,13 +534,6 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       );
     },
 
-    /**
-     * A rotated refresh token is returned in `refreshToken`; `undefined` there means the
-     * provider kept the old one valid. A refreshed ID token is validated like the first and
-     * must name the same `sub` (OIDC Core 12.2).
-     *
-     * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
-     */
     async refresh({ refreshToken, scopes, resource = [], expectedSub }) {
       const parameters = new URLSearchParams();
       // RFC 6749 6: a narrower scope may be asked for; omitting it means "as originally granted".
@@ -581,7 +546,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
             client,
             await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshToken, {
               additionalParameters: parameters,
-              ...transport(options, true),
+              ...transport(true),
             }),
           ),
           scopes,
@@ -594,15 +559,9 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       });
     },
 
-    /**
-     * `client_id` is always sent: it lets the provider check `post_logout_redirect_uri` when no
-     * `id_token_hint` is available. Parameters already in the endpoint URL are kept.
-     *
-     * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout
-     */
     async createEndSessionUrl(input) {
       const [, { endSessionEndpoint }] = await get();
-      if (endSessionEndpoint === undefined) return undefined;
+      if (!endSessionEndpoint) return undefined;
       const url = new URL(endSessionEndpoint);
       setParams(
         url.searchParams,

@@ -162,25 +162,54 @@ export interface ProtocolClient {
    * alike. Kept in memory; concurrent callers share one request; a failure is not cached.
    */
   discover(): Promise<ProviderInfo>;
-  /** Builds the authorization URL with PKCE S256, state and nonce (RFC 7636 4.2, OIDC Core 3.1.2.1). */
+  /**
+   * Builds the authorization URL with PKCE S256, state and nonce (RFC 7636 4.2, OIDC Core
+   * 3.1.2.1); secrets: 256 bits each from `crypto.getRandomValues`, base64url encoded.
+   * Parameters already in the endpoint URL are kept (RFC 6749 3.1). Typed inputs win over
+   * `extraQueryParameters` of the same name; the parameters that bind the response to the request
+   * and client (`client_id`, `redirect_uri`, `response_type`, `scope`, `state`, `nonce`, the PKCE
+   * challenge, `request`, `request_uri`) cannot be set through them.
+   *
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest
+   * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
+   */
   createAuthorizationRequest(input: AuthorizationRequestInput): Promise<AuthorizationRequest>;
   /**
-   * Validates an authorization response URL (state, RFC 9207 iss, error) and exchanges the code
-   * (RFC 6749 4.1.3 with the PKCE verifier), validating the ID token (nonce included).
-   * An `error` in the response maps to InteractionRequiredAuthError / ServerError.
+   * Validates an authorization response URL and exchanges the code:
+   *
+   * 1. oauth4webapi's `validateAuthResponse`: `state` must be the one of this request
+   *    (RFC 6749 10.12), `iss` must be the provider's when present and is required when the
+   *    provider advertises RFC 9207; an `error` response (InteractionRequiredAuthError /
+   *    ServerError) is only trusted after both checks. For a `{tenantid}` template, `iss` may
+   *    name the answering tenant: the ID token must then come from that same tenant.
+   * 2. The code is exchanged with the PKCE verifier at the token endpoint (RFC 7636 4.5).
+   * 3. The ID token is validated per OIDC Core 3.1.3.7 (iss, aud, azp, exp, iat, nonce, and
+   *    `auth_time` against `maxAge`); it is required when `openid` was requested (3.1.3.3).
+   *
+   * Nothing is returned from a response that failed any check.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9207#section-2.4
    */
   handleAuthorizationResponse(
     responseUrl: URL,
     context: AuthorizationResponseContext,
   ): Promise<TokenResult>;
   /**
-   * Refresh-token grant (RFC 6749 6). `invalid_grant` surfaces as ServerError with error
+   * Refresh-token grant (RFC 6749 6). A rotated refresh token is returned in `refreshToken`;
+   * `undefined` there means the provider kept the old one valid. A refreshed ID token is
+   * validated like the first and must name the same `sub` (OIDC Core 12.2). `invalid_grant` surfaces as ServerError with error
    * `invalid_grant` (also for a 400/401 answer without an OAuth error body), with Entra's
    * `suberror` when sent: `isRefreshTokenRejected(error)` tells whether to drop the token. A
    * network failure or timeout is not retried and has `requestSent` true: the token may be spent.
    */
   refresh(input: RefreshInput): Promise<TokenResult>;
-  /** The end-session URL, or undefined when the provider has no `end_session_endpoint`. */
+  /**
+   * The end-session URL, or undefined when the provider has no usable `end_session_endpoint`.
+   * `client_id` is always sent: it lets the provider check `post_logout_redirect_uri` when no
+   * `id_token_hint` is available. Parameters already in the endpoint URL are kept.
+   *
+   * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout
+   */
   createEndSessionUrl(input: EndSessionInput): Promise<URL | undefined>;
   /**
    * Forgets the discovery document, in memory and in `metadataStore`, so the next call
