@@ -97,8 +97,8 @@ export function mapProtocolError(
     return new ClientAuthError(
       NETWORK_ERROR,
       discovery
-        ? 'No answer from the provider; retry later.'
-        : 'No answer to the token request; it may have been processed.',
+        ? 'No answer from the provider.'
+        : 'No answer; the token request may have been processed.',
       { ...options, retryable: true, requestSent: !discovery },
     );
   }
@@ -136,11 +136,12 @@ export function mapProtocolError(
 }
 
 /**
- * What survives of an oauth4webapi error's `cause`. Its causes hold whole token responses
- * (`body`), ID tokens (a JWT string), their claims, callback parameters (`code`, `state`) and
- * JSON parse errors quoting the body; kept as they are, `console.error(error)` would print them.
+ * What survives of an oauth4webapi error's `cause`: the OAuth error fields. Its causes hold whole
+ * token responses (`body`), ID tokens (a JWT string), their claims, callback parameters (`code`,
+ * `state`) and JSON parse errors quoting the body; kept as they are, `console.error(error)` would
+ * print them. Which claim or attribute failed a check is in the error's message.
  */
-const SAFE_FIELDS = 'error error_description error_uri suberror claim attribute'.split(' ');
+const SAFE_FIELDS = 'error error_description error_uri suberror'.split(' ');
 
 /**
  * Replaces an oauth4webapi error's `cause` with its {@link safeFields}, and returns them. Every

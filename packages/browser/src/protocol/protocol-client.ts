@@ -68,13 +68,10 @@ function acceptedIssuer(
   tenant: string | undefined,
 ): string | undefined {
   const trim = (url: string) => url.replace(/\/$/, '');
+  // Not a string: fails here, or in oauth4webapi's own check of the document.
+  const issuer = announced as string;
   try {
-    if (
-      typeof announced == 'string' &&
-      trim(new URL(fillTemplate(announced, tenant) ?? announced).href) == trim(expected)
-    ) {
-      return announced;
-    }
+    if (trim(new URL(fillTemplate(issuer, tenant) ?? issuer).href) == trim(expected)) return issuer;
   } catch {
     // Not a URL: not accepted.
   }
@@ -284,12 +281,10 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           } catch {
             // Reported below.
           }
-          if (!optional) {
-            throw new ClientAuthError(DISCOVERY_FAILED, `${name} missing, invalid or not https.`);
-          }
+          const problem = `${name} missing, invalid or not https`;
+          if (!optional) throw new ClientAuthError(DISCOVERY_FAILED, `${problem}.`);
           // A broken logout endpoint must not block sign-in: logout falls back to local sign-out.
-          if (value !== undefined)
-            logger.warning(`Discovery: ${name} ignored, invalid or not https`);
+          if (value !== undefined) logger.warning(`Discovery: ${problem} (ignored)`);
           return undefined;
         };
         const issuer = as.issuer;
@@ -368,14 +363,15 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     nonce?: string,
   ): Promise<TokenResult> => {
     const [as, , stored] = await get();
+    const what = `Token request (${stage})`;
     try {
       const result = await run(as, client());
-      logger.info(`Token request (${stage}): ok`);
+      logger.info(`${what}: ok`);
       return result;
     } catch (error) {
-      const mapped = fail(`Token request (${stage})`, error, { stage, nonce });
+      const mapped = fail(what, error, { stage, nonce });
       if (stored && (mapped.status == 404 || mapped.errorCode == NETWORK_ERROR)) {
-        logger.warning('Discovery: stored document looks stale');
+        logger.warning('Discovery: stored document stale');
         invalidate();
         if (mapped.status == 404) return grant(stage, run, nonce);
       }
@@ -403,7 +399,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     }
     let expiresIn = response.expires_in;
     if (expiresIn === undefined) {
-      logger.warning('Token response without expires_in: assuming 300 s');
+      logger.warning('Token response: expires_in missing, assuming 300 s');
       expiresIn = 300;
     }
     const claims = oauth.getValidatedIdTokenClaims(response);
@@ -437,13 +433,13 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         nonce: oauth.generateRandomNonce(),
         codeVerifier: oauth.generateRandomCodeVerifier(),
       };
+      // Extras never set the parameters that bind the response to this request and client: an
+      // app (or a value copied from elsewhere) overriding `state` or the PKCE challenge would
+      // silently disable the checks made when the response comes back. Nor `request` and
+      // `request_uri`: a request object's parameters supersede the query's (OIDC Core 6.3.3).
+      const bound =
+        /^(client_id|redirect_uri|response_type|scope|state|nonce|code_challenge(_method)?|request(_uri)?)$/;
       for (const [name, value] of Object.entries(input.extraQueryParameters ?? {})) {
-        // Never the parameters that bind the response to this request and client: an app (or a
-        // value copied from elsewhere) overriding `state` or the PKCE challenge would silently
-        // disable the checks made when the response comes back. `request` and `request_uri`
-        // neither: a request object's parameters supersede the query's (OIDC Core 6.3.3).
-        const bound =
-          /^(client_id|redirect_uri|response_type|scope|state|nonce|code_challenge(_method)?|request(_uri)?)$/;
         // The name only: values may be hints about the user.
         if (bound.test(name))
           logger.warning(`Authorization request: ignored protected parameter "${name}"`);
@@ -523,10 +519,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           );
           // Mix-up defence (RFC 9207 1): the tenant `iss` named must have issued the ID token.
           if (issuer != as.issuer && tokens.issuer != issuer) {
-            throw new ClientAuthError(
-              ISSUER_MISMATCH,
-              'ID token from another tenant than the response (iss).',
-            );
+            throw new ClientAuthError(ISSUER_MISMATCH, 'ID token from another tenant than iss.');
           }
           return tokens;
         },
