@@ -1,4 +1,5 @@
 import { redirectKey } from './cache/keys.js';
+import type { AccountEntity } from './cache/types.js';
 import { createStore } from './cache/storage.js';
 import { createTokenCache } from './cache/token-cache.js';
 import {
@@ -108,25 +109,36 @@ export class UserAgentApplication {
       navigationClient: configuration.system?.navigationClient,
     });
     if (win !== undefined) {
-      // Another tab wrote to the shared storage: keep the in-memory view in step.
+      // An account another tab signed out of: end its session here too, with the events.
+      const signedOutElsewhere = (entity: AccountEntity) => {
+        ctx.generation += 1;
+        ctx.events.emit('msal:accountRemoved', 'none', toAccount(entity));
+        ctx.events.emit('msal:logoutSuccess', 'none', toAccount(entity));
+        endSession(ctx, entity, 'signed_out_in_another_tab');
+      };
+      // Another tab wrote to the shared storage: keep the in-memory view in step. With a
+      // shared storage this is how a sign-out elsewhere usually arrives first.
       win.addEventListener('storage', (event) => {
-        if (event.storageArea !== null && event.storageArea === store.storage) {
-          cache.sync(event.key);
+        if (event.storageArea === null || event.storageArea !== store.storage) return;
+        const before = cache.getAccounts();
+        cache.sync(event.key);
+        const after = cache.getAccounts();
+        for (const entity of before) {
+          if (!after.some((a) => a.homeAccountId === entity.homeAccountId)) {
+            signedOutElsewhere(entity);
+          }
         }
       });
-      // Another tab signed out, whatever the cache location: end the session here too.
+      // Another tab signed out, whatever the cache location (sessionStorage and memory share
+      // nothing): end the session here too.
       notifier.subscribe((notice) => {
         if (notice.type === 'tokens_changed') return;
-        ctx.generation += 1;
-        const gone =
-          notice.type === 'cleared'
-            ? [...cache.getAccounts()]
-            : cache.getAccounts().filter((a) => a.homeAccountId === notice.homeAccountId);
+        const gone = cache
+          .getAccounts()
+          .filter((a) => notice.type === 'cleared' || a.homeAccountId === notice.homeAccountId);
         for (const entity of gone) {
           cache.removeAccount(entity.homeAccountId);
-          ctx.events.emit('msal:accountRemoved', 'none', toAccount(entity));
-          ctx.events.emit('msal:logoutSuccess', 'none', toAccount(entity));
-          endSession(ctx, entity, 'signed_out_in_another_tab');
+          signedOutElsewhere(entity);
         }
       });
     }
