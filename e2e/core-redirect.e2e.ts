@@ -72,7 +72,9 @@ function callbackTamper(change: (url: URL) => void): Tamper {
 }
 
 async function expectNothingCached(page: Page): Promise<void> {
-  expect(await page.evaluate(() => window.t.cacheKeys())).toEqual([]);
+  const keys = await page.evaluate(() => window.t.cacheKeys());
+  // Redirect bookkeeping (which request this tab waits for) is not a token.
+  expect(keys.filter((key) => !key.startsWith('tessera.v1.redirect.'))).toEqual([]);
   expect(await page.evaluate(() => window.t.account())).toBeNull();
 }
 
@@ -135,6 +137,16 @@ describe('core: redirect pattern', () => {
     });
     await expectNothingCached(env.page);
     expect(env.idp.stats().tokenRequestsByGrant['authorization_code'] ?? 0).toBe(0);
+    // A response for no request of ours touches nothing: the genuine request is still pending.
+    const pending = await env.page.evaluate(() =>
+      sessionStorage.getItem('tessera.v1.redirect.pending.tessera-e2e'),
+    );
+    expect(pending).not.toBeNull();
+    const stillThere = await env.page.evaluate(
+      (state) => Object.keys(sessionStorage).some((k) => k.includes('.txn.') && k.endsWith(state)),
+      pending ?? '',
+    );
+    expect(stillThere).toBe(true);
   });
 
   it('rejects a response with a wrong iss (RFC 9207) and caches nothing', async () => {

@@ -170,8 +170,12 @@ const state = {
       return { status: -1, error: String(error) };
     }
   },
+  // Tokens, accounts and claims: what a failed response must never leave behind. Pending
+  // requests and the provider's remembered discovery document (validated on its own) are not.
   cacheKeys: () =>
-    Object.keys(sessionStorage).filter((k) => k.startsWith('tessera.v1.') && !k.includes('.txn.')),
+    Object.keys(sessionStorage).filter(
+      (k) => k.startsWith('tessera.v1.') && !k.includes('.txn.') && !k.includes('.metadata.'),
+    ),
 };
 (window as unknown as { t: typeof state }).t = state;
 
