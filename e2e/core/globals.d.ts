@@ -9,7 +9,7 @@ declare global {
     t: {
       app: UserAgentApplication;
       accountAtStart: string | null;
-      events: { type: string; errorCode: string | undefined }[];
+      events: { type: string; errorCode: string | undefined; reason?: string }[];
       redirectResults: Outcome[];
       lateRedirectResults: Outcome[];
       last: Outcome | undefined;

@@ -16,6 +16,9 @@ interface PageOptions {
   scopes?: string[];
   protectedResourceMap?: Record<string, string[]>;
   cacheLocation?: 'sessionStorage' | 'localStorage' | 'memory';
+  idleTimeout?: number;
+  idleWarning?: number;
+  autoRenew?: boolean;
   networkTimeout?: number;
 }
 
@@ -111,6 +114,9 @@ const userAgentApplication = new UserAgentApplication({
       windowHashTimeout: options.windowHashTimeout,
     }),
     ...(options.networkTimeout !== undefined && { networkTimeout: options.networkTimeout }),
+    ...(options.idleTimeout !== undefined && { idleTimeout: options.idleTimeout }),
+    ...(options.idleWarning !== undefined && { idleWarning: options.idleWarning }),
+    ...(options.autoRenew !== undefined && { autoRenew: options.autoRenew }),
   },
 });
 

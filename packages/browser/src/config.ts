@@ -66,6 +66,19 @@ export interface SystemOptions {
    * last byte of the answer. A request over it fails with `network_error`. Default 10000.
    */
   networkTimeout?: number;
+  /**
+   * Sign out after this many ms without user activity in any tab of the app (opt-in; default
+   * off). `msal:idleWarning` fires `idleWarning` ms before, and activity in any tab postpones it.
+   */
+  idleTimeout?: number;
+  /** How long before an idle sign-out `msal:idleWarning` fires, in ms. Default 60000 (at most half `idleTimeout`). */
+  idleWarning?: number;
+  /**
+   * Renew the tokens the app asked for ahead of expiry, and when the tab becomes visible, comes
+   * back online or is restored from the back/forward cache — rather than trusting timers, which
+   * browsers throttle in background tabs. Default false: tokens are renewed when used.
+   */
+  autoRenew?: boolean;
   /** Router hook for frameworks: navigate without full page reloads. */
   navigationClient?: NavigationClient;
   /** Test seams: fetch, clock, timers, random, window. Defaults are the browser's. */
@@ -92,6 +105,10 @@ export interface ResolvedConfiguration {
   loadFrameTimeout: number;
   windowHashTimeout: number;
   lockTimeout: number;
+  /** 0 when idle sign-out is off. */
+  idleTimeout: number;
+  idleWarning: number;
+  autoRenew: boolean;
   networkTimeout: number;
   /** `auth.authorityMetadata` as given, checked to be a JSON object. */
   authorityMetadata: string | Record<string, unknown> | undefined;
@@ -340,6 +357,9 @@ export function resolveConfiguration(
     loadFrameTimeout: nonNegative('system.loadFrameTimeout', system.loadFrameTimeout, 10_000),
     windowHashTimeout: nonNegative('system.windowHashTimeout', system.windowHashTimeout, 300_000),
     lockTimeout: nonNegative('system.lockTimeout', system.lockTimeout, 10_000),
+    idleTimeout: nonNegative('system.idleTimeout', system.idleTimeout, 0),
+    idleWarning: nonNegative('system.idleWarning', system.idleWarning, 60_000),
+    autoRenew: system.autoRenew === true,
     networkTimeout:
       nonNegative('system.networkTimeout', system.networkTimeout, 10_000) ||
       fail(INVALID_CONFIGURATION, 'system.networkTimeout must be more than 0 ms.'),

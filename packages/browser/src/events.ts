@@ -18,6 +18,7 @@ export const EventType = {
   ACCOUNT_ADDED: 'msal:accountAdded',
   ACCOUNT_REMOVED: 'msal:accountRemoved',
   SESSION_ENDED: 'msal:sessionEnded',
+  IDLE_WARNING: 'msal:idleWarning',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -31,10 +32,15 @@ export type InteractionType = 'silent' | 'popup' | 'redirect' | 'none';
  * - `refresh_token_rejected`: the provider refused the refresh token and the hidden iframe
  *   could not renew either, so only an interactive sign-in helps;
  * - `provider_session_ended`: the provider has no session for the user any more (the iframe's
- *   `prompt=none` answered `login_required`) and there is no refresh token to fall back on.
+ *   `prompt=none` answered `login_required`) and there is no refresh token to fall back on;
+ * - `idle`: no user activity in any tab for `system.idleTimeout`.
  */
 export type SessionEndReason =
-  'signed_out' | 'signed_out_in_another_tab' | 'refresh_token_rejected' | 'provider_session_ended';
+  | 'signed_out'
+  | 'signed_out_in_another_tab'
+  | 'refresh_token_rejected'
+  | 'provider_session_ended'
+  | 'idle';
 
 /** The payload of `msal:sessionEnded`: one signal, whatever ended the session. */
 export interface SessionEnded {
@@ -58,6 +64,8 @@ export interface EventPayloadMap {
   'msal:accountAdded': Account;
   'msal:accountRemoved': Account | null;
   'msal:sessionEnded': SessionEnded;
+  /** Idle sign-out is near: it happens in `remainingMs` unless the user acts in some tab. */
+  'msal:idleWarning': { remainingMs: number };
 }
 
 /** One event. Failure events carry the error in `error`. */

@@ -33,6 +33,7 @@ import { normalizeRequest } from './flows/request.js';
 import { fromCache, selectAccount } from './flows/silent-cache.js';
 import { createInteractionLock } from './interaction/interaction-lock.js';
 import { openPopupWindow } from './interaction/popup-window.js';
+import type { AutoRenewer } from './session/auto-renew.js';
 import { createLogger } from './logger.js';
 import { resolvePorts } from './ports.js';
 import { readAuthorizationResponseParams } from './response-params.js';
@@ -78,6 +79,8 @@ export class UserAgentApplication {
   readonly #ready: Promise<void>;
   /** True once the ready-promise settled: from then on a cache hit needs no `await`. */
   #isReady = false;
+  /** `system.autoRenew`: successful requests wait here until the renewer has loaded. */
+  #renewer: AutoRenewer | [AuthenticationParameters, AuthResponse][] | undefined;
   #redirect: RedirectOutcome = { kind: 'none' };
 
   constructor(configuration: Configuration) {
@@ -145,6 +148,31 @@ export class UserAgentApplication {
     this.#ready = this.#start().then(() => {
       this.#isReady = true;
     });
+    if (win !== undefined && config.idleTimeout > 0) {
+      void import('./session/idle.js').then((m) =>
+        m.watchIdle(ctx, async () => {
+          const flow = await import('./flows/logout-flow.js');
+          await flow.signOutLocally(ctx, {}, 'idle');
+        }),
+      );
+    }
+    if (win !== undefined && config.autoRenew) {
+      this.#renewer = [];
+      void import('./session/auto-renew.js').then((m) => {
+        const queued = this.#renewer;
+        const renewer = m.createAutoRenewer(ctx, (request) => this.acquireTokenSilent(request));
+        this.#renewer = renewer;
+        if (Array.isArray(queued)) for (const [q, r] of queued) renewer.remember(q, r);
+      });
+    }
+  }
+
+  /** With `system.autoRenew`, schedules the renewal of a request that just succeeded. */
+  #remember(request: AuthenticationParameters, response: AuthResponse): void {
+    const renewer = this.#renewer;
+    if (renewer === undefined) return;
+    if (Array.isArray(renewer)) renewer.push([request, response]);
+    else renewer.remember(request, response);
   }
 
   async #start(): Promise<void> {
@@ -241,6 +269,7 @@ export class UserAgentApplication {
       if (hit !== undefined) {
         this.#emit('acquireToken', 'Start', 'silent', request);
         this.#emit('acquireToken', 'Success', 'silent', hit);
+        this.#remember(request, hit);
         return Promise.resolve(hit);
       }
     }
@@ -253,7 +282,10 @@ export class UserAgentApplication {
       const skipCache = request.forceRefresh === true || normalized.claims !== undefined;
       if (account !== undefined && !skipCache) {
         const cached = fromCache(ctx, account, normalized);
-        if (cached !== undefined) return cached;
+        if (cached !== undefined) {
+          this.#remember(request, cached);
+          return cached;
+        }
       }
       if (account === undefined && request.loginHint === undefined && request.sid === undefined) {
         throw new InteractionRequiredAuthError(
@@ -263,7 +295,9 @@ export class UserAgentApplication {
         );
       }
       const { renewSilently } = await load(() => import('./flows/renew.js'));
-      return renewSilently(ctx, account, checked, normalized, skipCache);
+      const response = await renewSilently(ctx, account, checked, normalized, skipCache);
+      this.#remember(request, response);
+      return response;
     });
   }
 

@@ -1,6 +1,7 @@
 import type { AccountEntity } from '../cache/types.js';
 import { DefaultNavigationClient } from '../interaction/redirect-navigator.js';
 import type { Account } from '../types.js';
+import type { SessionEndReason } from '../events.js';
 import { endSession } from './account.js';
 import type { FlowContext } from './context.js';
 import { coordinationOf } from './locks.js';
@@ -25,7 +26,11 @@ export interface LogoutRequest {
  * finds its generation stale and stores nothing, so no token written after the sign-out brings
  * the account back. Other tabs hear of it over the notifier whatever the cache location.
  */
-async function signOutLocally(ctx: FlowContext, request: LogoutRequest): Promise<URL | undefined> {
+export async function signOutLocally(
+  ctx: FlowContext,
+  request: LogoutRequest,
+  reason: SessionEndReason = 'signed_out',
+): Promise<URL | undefined> {
   const all = ctx.cache.getAccounts();
   const targets: readonly AccountEntity[] =
     request.account === undefined
@@ -33,7 +38,8 @@ async function signOutLocally(ctx: FlowContext, request: LogoutRequest): Promise
       : all.filter((a) => a.homeAccountId === request.account?.homeAccountId);
   const first = targets[0];
   let endSessionUrl: URL | undefined;
-  if (first !== undefined) {
+  // An idle sign-out goes to no provider page: it only ends the session here.
+  if (first !== undefined && reason !== 'idle') {
     try {
       endSessionUrl = await protocolFor(ctx, first.authority).createEndSessionUrl({
         idTokenHint: ctx.cache.getIdToken(first.homeAccountId),
@@ -51,7 +57,7 @@ async function signOutLocally(ctx: FlowContext, request: LogoutRequest): Promise
     ctx.generation += 1;
     await locks.runWithLock(`renew.${id}`, ctx.config.lockTimeout, () => {
       ctx.cache.removeAccount(id);
-      endSession(ctx, account, 'signed_out');
+      endSession(ctx, account, reason);
       return Promise.resolve();
     });
     ctx.notifier.notify({ type: 'account_removed', homeAccountId: id });
