@@ -258,8 +258,10 @@ describe('@tessera/angular BroadcastService (the seed component, NgModule style)
       /^Bearer /,
     );
 
-    // Provider session ended, no refresh token: silent renewal needs interaction.
+    // Provider session ended, no refresh token: silent renewal needs interaction. The 2 s token
+    // is served from the cache for the first half of its life; wait until it needs renewal.
     await env.idp.endSessions();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     await page.locator('#call-protected').click();
     await waitForLog(page, 'shell', 'msal:acquireTokenFailure', 1);
     await waitForLog(page, 'api', 'GET /profile', 2);
