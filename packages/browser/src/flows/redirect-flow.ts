@@ -1,11 +1,11 @@
 import { redirectKey } from '../cache/keys.js';
 import { ClientAuthError, toAuthError, type AuthError } from '../errors/auth-error.js';
 import { STATE_MISMATCH } from '../errors/error-codes.js';
-import { completeAuthorizationCallback } from '../interaction/callback-page.js';
 import {
-  readAuthorizationResponseParams,
+  completeAuthorizationCallback,
   withoutAuthorizationResponse,
-} from '../response-params.js';
+} from '../interaction/callback-page.js';
+import { readAuthorizationResponseParams } from '../response-params.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
 import type { FlowContext } from './context.js';

@@ -1,7 +1,4 @@
-import {
-  readAuthorizationResponseParams,
-  withoutAuthorizationResponse,
-} from '../response-params.js';
+import { readAuthorizationResponseParams } from '../response-params.js';
 import { POPUP_NAME_PREFIX } from './popup-window.js';
 import {
   createResponseMessage,
@@ -108,4 +105,26 @@ export function completeAuthorizationCallback(win: Window = globalThis.window): 
     if (context === 'popup') win.close();
   }, 100);
   return context;
+}
+
+/** Authorization response parameters (RFC 6749 4.1.2, 4.1.2.1; RFC 9207 2; OIDC Session 3). */
+const RESPONSE_PARAMS = [
+  'code',
+  'state',
+  'iss',
+  'session_state',
+  'error',
+  'error_description',
+  'error_uri',
+];
+
+/**
+ * The URL without its authorization response, so the code stays out of the address bar,
+ * history and anything that copies the URL (Referer, logs). Other parameters are kept.
+ */
+export function withoutAuthorizationResponse(url: URL): string {
+  const clean = new URL(url.href);
+  for (const name of RESPONSE_PARAMS) clean.searchParams.delete(name);
+  if (new URLSearchParams(url.hash.slice(1)).has('state')) clean.hash = '';
+  return clean.href;
 }
