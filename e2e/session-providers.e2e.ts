@@ -1,0 +1,106 @@
+// A provider that is down at page load, and an account signed in at another authority, in real
+// Chromium against the dev IdP.
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type * as DevIdpModule from '@tessera/dev-idp';
+import { startFaultProxy } from './harness/fault-proxy.js';
+import { openApp, startCoreEnv } from './core/support.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('session: unreachable and other providers', () => {
+  it('provider unreachable at load: the page starts signed in at once, renewal fails typed and retryable, and recovers without a reload', async () => {
+    const proxy = await startFaultProxy();
+    onTestFinished(() => proxy.close());
+    const env = await startCoreEnv({
+      idp: (app) => ({
+        autoLogin: { username: 'alice', consent: 'all' },
+        issuer: proxy.url,
+        ttl: { accessToken: 2 },
+        clients: [
+          {
+            clientId: 'tessera-e2e',
+            redirectUris: [`${app.url}/`],
+            postLogoutRedirectUris: [`${app.url}/`],
+            refreshTokens: true,
+          },
+        ],
+      }),
+      tessera: { tokenRenewalOffsetSeconds: 0, networkTimeout: 2000, loadFrameTimeout: 2000 },
+    });
+    const idpUrl = `http://127.0.0.1:${env.idp.port}`;
+    proxy.target = idpUrl;
+    await openApp(env);
+    expect((await env.page.evaluate(() => window.t.popupNow())).error).toBeUndefined();
+
+    // The provider goes away (nothing listens where the proxy forwards).
+    proxy.target = 'http://127.0.0.1:9';
+    await sleep(2300);
+    const started = Date.now();
+    await openApp(env);
+    // Starting needs no provider: signed in from storage, immediately.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await env.page.evaluate(() => window.t.accountAtStart)).toBe('alice');
+    const offline = await env.page.evaluate(() => window.t.silent());
+    expect(offline.error?.errorCode).toBe('network_error');
+    expect(offline.error?.retryable).toBe(true);
+    expect(offline.error?.seedCheck).toBe(false);
+    expect(Date.now() - started).toBeLessThan(15_000);
+
+    // The provider is back: the same page renews, no reload.
+    proxy.target = idpUrl;
+    const back = await env.page.evaluate(() => window.t.silent());
+    expect(back.error).toBeUndefined();
+    expect(back.response?.fromCache).toBe(false);
+  });
+
+  it('an account signed in at another authority sends its refresh token only to that issuer', async () => {
+    const env = await startCoreEnv({
+      idp: (app) => ({
+        autoLogin: { username: 'alice', consent: 'all' },
+        ttl: { accessToken: 2 },
+        clients: [
+          {
+            clientId: 'tessera-e2e',
+            redirectUris: [`${app.url}/`],
+            postLogoutRedirectUris: [`${app.url}/`],
+            refreshTokens: true,
+          },
+        ],
+      }),
+      tessera: { tokenRenewalOffsetSeconds: 0 },
+    });
+    // A second provider, named per request.
+    const specifier: string = '@tessera/dev-idp';
+    const { startDevIdp } = (await import(/* @vite-ignore */ specifier)) as typeof DevIdpModule;
+    const other = await startDevIdp({
+      port: 0,
+      host: '127.0.0.1',
+      autoLogin: { username: 'bob', consent: 'all' },
+      ttl: { accessToken: 2 },
+      clients: [
+        {
+          clientId: 'tessera-e2e',
+          redirectUris: [`${env.app.url}/`],
+          postLogoutRedirectUris: [`${env.app.url}/`],
+          refreshTokens: true,
+        },
+      ],
+    });
+    onTestFinished(() => other.close());
+    await openApp(env);
+    const signedIn = await env.page.evaluate(
+      (authority) => window.t.popupNow({ scopes: ['api://demo/read'], authority }),
+      other.issuer,
+    );
+    expect(signedIn.error).toBeUndefined();
+    expect(signedIn.response?.username).toBe('bob');
+    const before = env.idp.stats().tokenRequests;
+    await sleep(2300);
+    const renewed = await env.page.evaluate(() => window.t.silent());
+    expect(renewed.error).toBeUndefined();
+    expect(renewed.response?.fromCache).toBe(false);
+    expect(other.stats().tokenRequestsByGrant['refresh_token']).toBe(1);
+    // The configured authority never saw it.
+    expect(env.idp.stats().tokenRequests).toBe(before);
+  });
+});
