@@ -193,8 +193,11 @@ export function fromOAuthError(
  * good for other requests, as in MSAL, which drops it only on `bad_token`.
  */
 export function isRefreshTokenRejected(error: unknown): boolean {
-  if (!isAuthError(error) || error.errorCode !== codes.INVALID_GRANT) return false;
-  return [undefined, 'bad_token', 'token_expired'].includes(error.suberror);
+  return (
+    isAuthError(error) &&
+    error.errorCode == codes.INVALID_GRANT &&
+    [undefined, 'bad_token', 'token_expired'].includes(error.suberror)
+  );
 }
 
 /** Wraps anything thrown into an {@link AuthError}, keeping the original as `cause`. */

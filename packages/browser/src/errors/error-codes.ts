@@ -48,18 +48,29 @@ export const BROWSER_UNSUPPORTED = 'browser_unsupported';
 export const STATE_MISMATCH = 'state_mismatch';
 /** `iss` in the authorization response did not match the provider (RFC 9207 2.4). */
 export const ISSUER_MISMATCH = 'issuer_mismatch';
-/** The ID token failed a check of OIDC Core 3.1.3.7 (iss, aud, azp, exp, iat, nonce, sub). */
+/**
+ * The ID token failed a check of OIDC Core 3.1.3.7 (iss, aud, azp, exp, iat, nonce, auth_time),
+ * or a refreshed one named another user or issuer (12.2). Also for an ID token issued more than
+ * a day away from the device's clock: the device's date and time need fixing.
+ */
 export const INVALID_ID_TOKEN = 'invalid_id_token';
 /** The ID token `nonce` did not match the request (OIDC Core 3.1.3.7 step 11). */
 export const NONCE_MISMATCH = 'nonce_mismatch';
-/** A provider response broke the protocol (missing fields, wrong types, bad JSON). */
+/**
+ * A provider response broke the protocol (missing fields, wrong types, bad JSON), or a token
+ * request was answered with a redirect (a `system.ports.fetch` must not follow redirects).
+ */
 export const INVALID_RESPONSE = 'invalid_response';
 /**
  * No answer from the provider: unreachable, connection reset, or no complete answer within
  * `system.networkTimeout`. `retryable` is true; for token requests `requestSent` is true.
  */
 export const NETWORK_ERROR = 'network_error';
-/** The provider's discovery document was invalid or for another issuer. */
+/**
+ * The provider's discovery document was invalid, redirected, or its `issuer` is not the
+ * authority exactly (RFC 8414 3.3, OIDC Discovery 4.3; a trailing slash counts): the message
+ * names the issuer to configure.
+ */
 export const DISCOVERY_FAILED = 'discovery_failed';
 /** A response arrived for which this app holds no pending request (replayed or foreign). */
 export const NO_PENDING_REQUEST = 'no_pending_request';

@@ -90,6 +90,7 @@ async function viaRefreshToken(
       scopes: request.scopes.length > 0 ? request.scopes : request.requestScopes,
       resource: request.resource,
       expectedSub: account.sub,
+      expectedIssuer: account.issuer,
     });
     spent = result.refreshToken !== undefined && result.refreshToken !== refreshToken;
     return storeTokenResult(

@@ -104,7 +104,8 @@ export function mapProtocolError(
   }
   // Deployed providers answer a revoked refresh token with a bare 400/401: the grant was refused.
   const server =
-    status == 429 || (status ?? 0) > 499
+    // (`undefined > 499` is false: no answer is not a 5xx.)
+    status == 429 || status! > 499
       ? TEMPORARILY_UNAVAILABLE
       : stage == 'refresh_token' && (status == 400 || status == 401)
         ? INVALID_GRANT

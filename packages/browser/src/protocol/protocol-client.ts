@@ -13,6 +13,7 @@ import { readAuthorizationResponseParams } from '../response-params.js';
 import type { IdTokenClaims } from '../types.js';
 import { mapProtocolError, retryAfterMs, type ErrorContext } from './map-error.js';
 import type {
+  AuthorizationSecrets,
   MetadataStore,
   ProtocolClient,
   ProtocolClientOptions,
@@ -26,10 +27,7 @@ import type {
  */
 type Provider = [as: oauth.AuthorizationServer, info: ProviderInfo, stored: boolean | undefined];
 
-/** What oauth4webapi hands to `customFetch` for the GET and POST requests made here. */
-type FetchOptions = oauth.CustomFetchOptions<'GET' | 'POST', URLSearchParams | undefined>;
-
-// --- issuer identifiers: trailing slash and Entra's {tenantid} template ----------------------
+// --- Entra's {tenantid} issuer template --------------------------------------------------------
 
 /** The placeholder Entra ID puts in the issuer of its multi-tenant (`common`) metadata. */
 const TENANT_PLACEHOLDER = '{tenantid}';
@@ -55,29 +53,6 @@ function matchesTemplate(template: string, candidate = ''): boolean {
   return candidate == fillTemplate(template, tenantId);
 }
 
-/**
- * The issuer a discovery document announced when our rules accept it for `expected`: equal up
- * to a trailing slash (authorities are often configured without the slash a provider uses: Auth0
- * has one, Keycloak none), or in AAD mode a `{tenantid}` template that yields it for the
- * authority's tenant segment (`common` gives `.../common/v2.0` back). oauth4webapi then checks
- * the document against exactly this issuer; anything else is checked against `expected` and fails.
- */
-function acceptedIssuer(
-  announced: unknown,
-  expected: string,
-  tenant: string | undefined,
-): string | undefined {
-  const trim = (url: string) => url.replace(/\/$/, '');
-  // Not a string: fails here, or in oauth4webapi's own check of the document.
-  const issuer = announced as string;
-  try {
-    if (trim(new URL(fillTemplate(issuer, tenant) ?? issuer).href) == trim(expected)) return issuer;
-  } catch {
-    // Not a URL: not accepted.
-  }
-  return undefined;
-}
-
 // --- the client ------------------------------------------------------------------------------
 
 /**
@@ -87,12 +62,14 @@ function acceptedIssuer(
  * it does no I/O: discovery runs on first use and is cached.
  *
  * Every request has a time limit (`networkTimeoutMs`) and is retried only where that is safe
- * (see `transport`). Every method throws only Tessera errors (the original error is kept as
+ * (see `send`). Every method throws only Tessera errors (the original error is kept as
  * `cause`, without bodies or tokens) and logs endpoints and outcomes only, never tokens, codes
  * or verifiers.
  *
  * Discovery: OIDC mode reads `{authority}/.well-known/openid-configuration` and requires its
- * `issuer` to be the authority (a differing trailing slash is tolerated). AAD mode reads
+ * `issuer` to be the authority exactly (RFC 8414 3.3, OIDC Discovery 4.3; compared as URLs, so
+ * only an empty path equals "/"): a document that differs, if only by a trailing slash, fails
+ * with `discovery_failed` naming the issuer, before any navigation. AAD mode reads
  * `{authority}/v2.0/.well-known/openid-configuration` (an authority already ending in `/v2.0`
  * is not doubled) and requires `{authority}/v2.0`, or, for the multi-tenant authorities, a
  * `{tenantid}` template that yields it for the authority's tenant segment; the template is then
@@ -100,6 +77,14 @@ function acceptedIssuer(
  * `authorityMetadata`; `metadataStore` when younger than `metadataMaxAgeMs` (default a day:
  * providers rotate endpoints rarely and announce it); the network (then stored). Each passes the
  * same checks, including https endpoints.
+ *
+ * Provider time: a device clock minutes off would fail ID token time checks (`exp`, `nbf`,
+ * `iat`, `auth_time`). Each code exchange estimates the provider's clock from its ID token's
+ * `iat`: that token is bound to this request by `nonce` (OIDC Core 3.1.3.7 step 11), so it was
+ * issued just now. An offset beyond the tolerance (capped at a day; more fails the sign-in) is
+ * used for this and later validations, refreshes included, and remembered in `metadataStore`
+ * under `tessera.v1.clock.<authority>`. Access token expiry does not depend on it: it is
+ * `expires_in` counted on the device's clock from receipt.
  *
  * @example
  * ```ts
@@ -131,14 +116,13 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     random = Math.random,
     networkTimeoutMs: ms = 10_000,
   } = options;
-  const key = `tessera.v1.metadata.${authority}`;
+  const tolerance = options.clockToleranceSeconds ?? 300;
   // The settled promise is the cache; single flight: every caller meanwhile awaits it.
   let pending: Promise<Provider> | undefined;
 
   /**
-   * Our `fetch` port and the http allowance, in the shape oauth4webapi's request functions take:
-   * through the port, tests use a fake provider and apps can wrap fetch (no global patching).
-   * Only loopback http authorities allow insecure requests: configuration validation decides that.
+   * Our `fetch` port, for discovery (GET) or a token endpoint grant (`post`): through the port,
+   * tests use a fake provider and apps can wrap fetch (no global patching).
    *
    * Each request has a time limit (`networkTimeoutMs`, default 10 s) that covers the answer's body
    * too (a provider can stall after its headers); over it the request is aborted and fails with a
@@ -159,8 +143,9 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
    * A timeout is never retried. Worst case: 3 × `networkTimeoutMs` + 2 × 5 s. The last answer is
    * returned as it is, for oauth4webapi and `mapProtocolError` to report.
    */
-  const transport = (post?: boolean) => ({
-    [oauth.customFetch]: async (url: string, init: FetchOptions): Promise<Response> => {
+  const send =
+    (post?: boolean) =>
+    async (url: string, init: RequestInit): Promise<Response> => {
       for (let attempt = 0; ; attempt++) {
         let wait = 500 * 2 ** attempt * (1 - random() / 2);
         try {
@@ -171,13 +156,23 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
               controller.abort(reason);
               reject(reason);
             }, ms);
-            // `redirect: 'manual'` is kept: a token or metadata response must not come from elsewhere.
+            // oauth4webapi asks for `redirect: 'manual'`: a token or metadata response must not
+            // come from elsewhere, and a 307/308 would re-send a code and verifier or a refresh
+            // token there. A fetch that follows redirects anyway (an app's wrapper) has already
+            // done so; its answer is refused (not retried: the catch below rethrows it), like
+            // the opaque redirect a browser gives for a 3xx.
             options
-              .fetch(url, { ...init, signal: controller.signal } as RequestInit)
-              .then(async (r) =>
-                // Status 0 is an opaque redirect, which has no body and cannot be constructed.
-                r.status ? new Response(r.body && (await r.arrayBuffer()), r) : r,
-              )
+              .fetch(url, { ...init, signal: controller.signal })
+              .then(async (r) => {
+                if (r.redirected || r.type == 'opaqueredirect') {
+                  throw new ClientAuthError(
+                    post ? INVALID_RESPONSE : DISCOVERY_FAILED,
+                    'Redirect refused: fetch must not follow redirects.',
+                    { requestSent: !!post },
+                  );
+                }
+                return new Response(r.body && (await r.arrayBuffer()), r);
+              })
               .then(resolve, reject)
               .finally(() => timers.clearTimeout(timer));
           });
@@ -194,15 +189,21 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         }
         await new Promise<void>((resolve) => timers.setTimeout(resolve, wait));
       }
-    },
+    };
+
+  /** The token requests' options for oauth4webapi: our transport and the http allowance. */
+  const transport = {
+    [oauth.customFetch]: send(true),
     // Only loopback http authorities allow it: configuration validation decides that.
     [oauth.allowInsecureRequests]: insecure,
-  });
+  };
 
-  /** Calls the metadata store, if any, for our key; a store that throws counts as empty. */
-  const store = (method: keyof MetadataStore, value = ''): string | void => {
+  /**
+   * Calls the metadata store, if any, for our key of `name`; a store that throws counts as empty.
+   */
+  const store = (method: keyof MetadataStore, value = '', name = 'metadata'): string | void => {
     try {
-      return options.metadataStore?.[method](key, value);
+      return options.metadataStore?.[method](`tessera.v1.${name}.${authority}`, value);
     } catch {
       // Counts as empty.
     }
@@ -215,17 +216,53 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     return mapped;
   };
 
+  /** The provider's clock minus the clock port's, in ms (see `estimate`), once read. */
+  let known: number | undefined;
+  /** The offset in use: learned in this page load, else remembered; 0 if over a day or unreadable. */
+  const offset = (): number => {
+    known ??= +store('get', '', 'clock')!;
+    return Math.abs(known) < 864e5 ? known : 0;
+  };
+
   /**
    * The oauth4webapi client metadata for this public client (RFC 6749 2.1: PKCE protects the
-   * code), carrying our clock port. oauth4webapi reads the time from `Date.now()` and adds
-   * `clockSkew` seconds, so the skew is the distance between the injected clock and the system
-   * clock (fractions are fine), computed per call as the injected clock may move independently.
+   * code), carrying our clock port and the provider's time. oauth4webapi reads the time from
+   * `Date.now()` and adds `clockSkew` seconds, so the skew is the distance between the provider's
+   * time (the clock port's plus `ms`) and the system clock (fractions are fine), computed per
+   * call as the injected clock may move independently.
    */
-  const client = (): oauth.Client => ({
+  const client = (ms = offset()): oauth.Client => ({
     client_id: clientId,
-    [oauth.clockSkew]: (clock.now() - Date.now()) / 1000,
-    [oauth.clockTolerance]: options.clockToleranceSeconds ?? 300,
+    [oauth.clockSkew]: (clock.now() + ms - Date.now()) / 1000,
+    [oauth.clockTolerance]: tolerance,
   });
+
+  /**
+   * The provider's clock minus the clock port's, in ms, estimated from the `iat` of the ID token
+   * in a code exchange's `response`, read before validation for this estimate only. That ID token
+   * must carry this request's `nonce` (OIDC Core 3.1.3.7 step 11), so it was issued for this
+   * exchange, just now; the validation that follows, with this offset, checks it. Within the
+   * tolerance the clocks count as agreeing (0). Over a day is refused (step 10: the client may
+   * reject tokens issued too far from the current time): a device clock that far off is best
+   * fixed. Without a readable ID token the offset in use stays.
+   */
+  const estimate = async (response: Response): Promise<number> => {
+    let ms = NaN;
+    try {
+      const { id_token } = (await response.clone().json()) as { id_token: string };
+      const payload = id_token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+      ms = (JSON.parse(atob(payload)) as { iat: number }).iat * 1000 - clock.now();
+    } catch {
+      // oauth4webapi reports what is wrong with the response.
+    }
+    if (Math.abs(ms) > 864e5) {
+      throw new ClientAuthError(
+        INVALID_ID_TOKEN,
+        'ID token "iat" over a day off: check the device clock.',
+      );
+    }
+    return isNaN(ms) ? offset() : Math.abs(ms) > tolerance * 1000 ? ms : 0;
+  };
 
   const invalidate = (): void => {
     pending = undefined;
@@ -250,22 +287,40 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         tenant = base.pathname.split('/').at(-2);
       }
 
-      /** Validates a document, fetched (`response`) or not (inline or stored) alike. */
+      /**
+       * Validates a document, fetched (`response`) or not (inline or stored) alike; one that is
+       * not JSON fails here (`SyntaxError`), as oauth4webapi would fail it.
+       */
       const load = async (
         text: string,
         stored?: boolean,
-        response = new Response(text, { headers: { 'content-type': 'application/json' } }),
+        response = Response.json(JSON.parse(text)),
       ): Promise<Provider> => {
-        let announced: unknown;
+        // RFC 8414 3.3, OIDC Discovery 4.3: the issuer MUST be identical to the URL discovery
+        // was based on (compared as URLs, as oauth4webapi does: an empty path is "/"), or, in AAD
+        // mode, a template that yields it for the authority's tenant. No trailing slash is
+        // forgiven: ID tokens must carry the issuer exactly (OIDC Core 3.1.3.7 step 2), so a
+        // difference found only then would fail the sign-in after the user went to the provider.
+        let issuer: unknown;
+        let expected = base.href;
         try {
-          announced = (JSON.parse(text) as { issuer?: unknown }).issuer;
+          issuer = (JSON.parse(text) as { issuer?: unknown }).issuer;
+          if (
+            fillTemplate(issuer as string, tenant) == expected ||
+            new URL(issuer as string).href == expected
+          ) {
+            expected = issuer as string;
+          }
         } catch {
-          // oauth4webapi reports it.
+          // Not JSON, no issuer, not a URL: oauth4webapi reports it.
         }
-        const as = await oauth.processDiscoveryResponse(
-          new URL(acceptedIssuer(announced, base.href, tenant) ?? base),
-          response,
-        );
+        if (typeof issuer == 'string' && issuer != expected) {
+          throw new ClientAuthError(
+            DISCOVERY_FAILED,
+            `Issuer "${issuer}" is not "${expected}": set the authority to the issuer exactly.`,
+          );
+        }
+        const as = await oauth.processDiscoveryResponse(new URL(expected), response);
         /** An endpoint's URL, checked like oauth4webapi checks the ones it calls. */
         const endpoint = (
           name: 'authorization_endpoint' | 'token_endpoint' | 'end_session_endpoint',
@@ -287,20 +342,17 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           if (value !== undefined) logger.warning(`Discovery: ${problem} (ignored)`);
           return undefined;
         };
-        const issuer = as.issuer;
         const info = {
-          issuer,
+          issuer: as.issuer,
           authorizationEndpoint: endpoint('authorization_endpoint')!,
           tokenEndpoint: endpoint('token_endpoint')!,
           endSessionEndpoint: endpoint('end_session_endpoint', true),
           // Truthy, as oauth4webapi reads it.
           issParameterSupported: !!as.authorization_response_iss_parameter_supported,
-          // Wire data: `?.()` as a non-array has no `filter`.
-          scopesSupported: as.scopes_supported?.filter?.((scope) => typeof scope == 'string'),
         };
         return [
           // OIDC Core 3.1.3.7 step 2 for a template: the issuer is the template filled with `tid`.
-          issuer.includes(TENANT_PLACEHOLDER)
+          as.issuer.includes(TENANT_PLACEHOLDER)
             ? {
                 ...as,
                 // oauth4webapi's hook for a per-token expected issuer. It is untyped
@@ -310,7 +362,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
                 [(oauth as unknown as Record<string, symbol>)['_expectedIssuer']!]: (result: {
                   claims: { tid?: unknown };
                 }) => {
-                  const resolved = fillTemplate(issuer, result.claims.tid);
+                  const resolved = fillTemplate(as.issuer, result.claims.tid);
                   if (resolved) return resolved;
                   throw new ClientAuthError(INVALID_ID_TOKEN, 'ID token "tid" missing or invalid.');
                 },
@@ -337,9 +389,13 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         logger.verbose('Discovery: stored document unusable');
         store('remove');
       }
-      const response = await oauth.discoveryRequest(base, {
-        algorithm: 'oidc',
-        ...transport(),
+      // OIDC Discovery 4.1: the issuer, any terminating "/" removed, + this path. The request is
+      // a plain GET; oauth4webapi validates the answer.
+      const url = new URL(base.href.replace(/\/?$/, '/.well-known/openid-configuration'));
+      oauth.checkProtocol(url, !insecure);
+      const response = await send()(url.href, {
+        headers: { accept: 'application/json' },
+        redirect: 'manual',
       });
       const text = await response.clone().text();
       const provider = await load(text, false, response);
@@ -359,13 +415,13 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
    */
   const grant = async (
     stage: 'authorization_code' | 'refresh_token',
-    run: (as: oauth.AuthorizationServer, client: oauth.Client) => Promise<TokenResult>,
+    run: (as: oauth.AuthorizationServer) => Promise<TokenResult>,
     nonce?: string,
   ): Promise<TokenResult> => {
     const [as, , stored] = await get();
     const what = `Token request (${stage})`;
     try {
-      const result = await run(as, client());
+      const result = await run(as);
       logger.info(`${what}: ok`);
       return result;
     } catch (error) {
@@ -390,6 +446,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     response: oauth.TokenEndpointResponse,
     requestedScopes: string[],
     issuer: string,
+    ms = offset(),
   ): TokenResult => {
     if (response.token_type != 'bearer') {
       throw new ClientAuthError(
@@ -403,6 +460,17 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       expiresIn = 300;
     }
     const claims = oauth.getValidatedIdTokenClaims(response);
+    // OIDC Core 3.1.3.7, where oauth4webapi checks less. Step 3: the ID token MUST be rejected if
+    // `aud` has audiences the client does not trust; this client trusts none but itself (ID
+    // tokens are for the client; APIs take access tokens), also when `azp` names it. Step 5: an
+    // `azp` must be this client, also with one audience. Step 10: `iat` not in the provider's
+    // future beyond the tolerance (oauth4webapi checks its type only).
+    const problem =
+      claims &&
+      ([claims.aud].flat().some((aud) => aud != clientId) || (claims.azp ?? clientId) != clientId
+        ? 'for another party (aud, azp)'
+        : claims.iat * 1000 > clock.now() + ms + tolerance * 1000 && 'issued in the future (iat)');
+    if (problem) throw new ClientAuthError(INVALID_ID_TOKEN, `ID token ${problem}.`);
     const idTokenClaims = claims && ({ ...claims } as IdTokenClaims);
     return {
       accessToken: response.access_token,
@@ -421,14 +489,14 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     async discover() {
       const [, info] = await get();
       // A copy: callers cannot alter the cached metadata.
-      return { ...info, scopesSupported: info.scopesSupported?.slice() };
+      return { ...info };
     },
 
     async createAuthorizationRequest(input) {
       const [, info] = await get();
       const url = new URL(info.authorizationEndpoint);
       const params = url.searchParams;
-      const secrets = {
+      const secrets: AuthorizationSecrets = {
         state: oauth.generateRandomState(),
         nonce: oauth.generateRandomNonce(),
         codeVerifier: oauth.generateRandomCodeVerifier(),
@@ -441,8 +509,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         /^(client_id|redirect_uri|response_type|scope|state|nonce|code_challenge(_method)?|request(_uri)?)$/;
       for (const [name, value] of Object.entries(input.extraQueryParameters ?? {})) {
         // The name only: values may be hints about the user.
-        if (bound.test(name))
-          logger.warning(`Authorization request: ignored protected parameter "${name}"`);
+        if (bound.test(name)) logger.warning(`Ignored protected parameter "${name}"`);
         else params.set(name, value);
       }
       setParams(params, input, 'prompt loginHint idTokenHint sid domainHint claims responseMode');
@@ -462,12 +529,21 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         codeChallenge: await oauth.calculatePKCECodeChallenge(secrets.codeVerifier),
         codeChallengeMethod: 'S256',
       });
+      // OIDC Core 3.1.2.1: with `max_age` sent, `auth_time` is required and checked (3.1.3.7
+      // step 13). It travels with the secrets, which come back with the response.
+      const maxAge = params.get('max_age') ?? '';
+      if (/^\d+$/.test(maxAge)) secrets.maxAge = +maxAge;
       return { url, secrets };
     },
 
     async handleAuthorizationResponse(
       responseUrl,
-      { secrets: { state, nonce, codeVerifier }, redirectUri, requestedScopes, maxAge },
+      {
+        secrets: { state, nonce, codeVerifier, maxAge: sent },
+        redirectUri,
+        requestedScopes,
+        maxAge = sent,
+      },
     ) {
       const [as, info] = await get();
       // When neither query nor fragment carries a complete response, the query is checked anyway
@@ -493,20 +569,22 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       const expectedNonce = requestedScopes.includes('openid') ? nonce : undefined;
       return grant(
         'authorization_code',
-        async (as, client) => {
+        async (as) => {
+          const response = await oauth.authorizationCodeGrantRequest(
+            as,
+            client(),
+            oauth.None(),
+            callback,
+            redirectUri,
+            codeVerifier,
+            transport,
+          );
+          const ms = await estimate(response);
           const tokens = result(
             await oauth.processAuthorizationCodeResponse(
               as,
-              client,
-              await oauth.authorizationCodeGrantRequest(
-                as,
-                client,
-                oauth.None(),
-                callback,
-                redirectUri,
-                codeVerifier,
-                transport(true),
-              ),
+              client(ms),
+              response,
               // A nonce selects oauth4webapi's OpenID processing, which requires the ID token.
               {
                 expectedNonce,
@@ -516,10 +594,16 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
             ),
             requestedScopes,
             issuer,
+            ms,
           );
           // Mix-up defence (RFC 9207 1): the tenant `iss` named must have issued the ID token.
           if (issuer != as.issuer && tokens.issuer != issuer) {
             throw new ClientAuthError(ISSUER_MISMATCH, 'ID token from another tenant than iss.');
+          }
+          // Only a response that passed every check sets the provider's time.
+          if (ms != offset()) {
+            logger.warning(`Provider clock offset: ${ms} ms`);
+            store('set', `${(known = ms)}`, 'clock');
           }
           return tokens;
         },
@@ -527,26 +611,35 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       );
     },
 
-    async refresh({ refreshToken, scopes, resource = [], expectedSub }) {
+    async refresh({ refreshToken, scopes, resource = [], expectedSub, expectedIssuer }) {
       const parameters = new URLSearchParams();
       // RFC 6749 6: a narrower scope may be asked for; omitting it means "as originally granted".
       if (scopes.length) parameters.set('scope', scopes.join(' '));
       for (const target of resource) parameters.append('resource', target);
-      return grant('refresh_token', async (as, client) => {
+      return grant('refresh_token', async (as) => {
         const tokens = result(
           await oauth.processRefreshTokenResponse(
             as,
-            client,
-            await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshToken, {
+            client(),
+            await oauth.refreshTokenGrantRequest(as, client(), oauth.None(), refreshToken, {
               additionalParameters: parameters,
-              ...transport(true),
+              ...transport,
             }),
           ),
           scopes,
           as.issuer,
         );
-        if (tokens.idTokenClaims && tokens.idTokenClaims.sub != expectedSub) {
-          throw new ClientAuthError(INVALID_ID_TOKEN, 'Refreshed ID token of another user (sub).');
+        // OIDC Core 12.2: same `iss` and `sub` as the original ID token; for an Entra `common`
+        // authority, `iss` names the tenant, which must not change either.
+        if (
+          tokens.idTokenClaims &&
+          (tokens.idTokenClaims.sub != expectedSub ||
+            tokens.issuer != (expectedIssuer ?? tokens.issuer))
+        ) {
+          throw new ClientAuthError(
+            INVALID_ID_TOKEN,
+            'Refreshed ID token of another user (sub, iss).',
+          );
         }
         return tokens;
       });

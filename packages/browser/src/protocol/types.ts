@@ -19,7 +19,11 @@ export interface ProtocolClientOptions {
   logger: Logger;
   /** Allow http authorities (loopback only; config validation decides). */
   allowInsecureRequests: boolean;
-  /** Accepted clock skew in seconds for ID token time checks; default 300. */
+  /**
+   * Accepted clock skew in seconds for ID token time checks; default 300. A larger offset between
+   * the provider's clock and the device's is learned from each code exchange (see
+   * `createProtocolClient`).
+   */
   clockToleranceSeconds?: number;
   /**
    * Time limit of each request in ms, from sending it to the last byte of the answer; default
@@ -33,7 +37,8 @@ export interface ProtocolClientOptions {
   /**
    * Remembers the discovery document across page loads, so a cold start with a stored refresh
    * token makes one request (the token request) instead of two. Entries live under
-   * `tessera.v1.metadata.<discovery URL>` as `[fetchedAt, documentText]`. A remembered document
+   * `tessera.v1.metadata.<authority>` as `[fetchedAt, documentText]`; a learned offset of the
+   * provider's clock under `tessera.v1.clock.<authority>`, in ms. A remembered document
    * is validated again like a fetched one on every load; a corrupt, expired or rejected one is
    * removed and the document fetched. Default: none, every load discovers.
    */
@@ -67,7 +72,6 @@ export interface ProviderInfo {
   endSessionEndpoint: string | undefined;
   /** RFC 9207 `authorization_response_iss_parameter_supported`. */
   issParameterSupported: boolean;
-  scopesSupported: string[] | undefined;
 }
 
 /** Input for an authorization request (OIDC Core 3.1.2.1 / RFC 6749 4.1.1). */
@@ -94,6 +98,11 @@ export interface AuthorizationSecrets {
   state: string;
   nonce: string;
   codeVerifier: string;
+  /**
+   * The `max_age` sent (as an extra parameter), in seconds: the ID token's `auth_time` is then
+   * required and checked against it (OIDC Core 3.1.2.1, 3.1.3.7 step 13).
+   */
+  maxAge?: number | undefined;
 }
 
 /** A built authorization request. */
@@ -108,7 +117,7 @@ export interface AuthorizationResponseContext {
   redirectUri: string;
   /** Scopes that were requested; used when the token response omits `scope` (RFC 6749 5.1). */
   requestedScopes: string[];
-  /** OIDC `max_age` sent, if any (auth_time check). */
+  /** OIDC `max_age` sent, if any (auth_time check); default the one kept in `secrets`. */
   maxAge?: number | undefined;
 }
 
@@ -136,6 +145,11 @@ export interface RefreshInput {
   resource?: string[] | undefined;
   /** The account's `sub`: a refreshed ID token with another `sub` is rejected (OIDC Core 12.2). */
   expectedSub: string;
+  /**
+   * The account's issuer: a refreshed ID token from another is rejected (OIDC Core 12.2), e.g.
+   * another tenant of an Entra `common` authority.
+   */
+  expectedIssuer?: string | undefined;
 }
 
 /** Input for an RP-initiated logout URL (OIDC RP-Initiated Logout 1.0, section 2). */
@@ -184,7 +198,11 @@ export interface ProtocolClient {
    *    name the answering tenant: the ID token must then come from that same tenant.
    * 2. The code is exchanged with the PKCE verifier at the token endpoint (RFC 7636 4.5).
    * 3. The ID token is validated per OIDC Core 3.1.3.7 (iss, aud, azp, exp, iat, nonce, and
-   *    `auth_time` against `maxAge`); it is required when `openid` was requested (3.1.3.3).
+   *    `auth_time` against `maxAge` or a `max_age` sent as an extra parameter); it is required
+   *    when `openid` was requested (3.1.3.3). `aud` may name no other audience than the client
+   *    and `azp`, when present, must be the client. Times are judged on the provider's clock,
+   *    estimated from this ID token's `iat` (its `nonce` makes it fresh) when the device's
+   *    clock is off by more than the tolerance; the offset is kept for later refreshes.
    *
    * Nothing is returned from a response that failed any check.
    *
@@ -197,7 +215,8 @@ export interface ProtocolClient {
   /**
    * Refresh-token grant (RFC 6749 6). A rotated refresh token is returned in `refreshToken`;
    * `undefined` there means the provider kept the old one valid. A refreshed ID token is
-   * validated like the first and must name the same `sub` (OIDC Core 12.2). `invalid_grant` surfaces as ServerError with error
+   * validated like the first, on the provider's clock as learned at sign-in, with `iat` not in
+   * its future beyond the tolerance, and must name the same `sub` and issuer (OIDC Core 12.2). `invalid_grant` surfaces as ServerError with error
    * `invalid_grant` (also for a 400/401 answer without an OAuth error body), with Entra's
    * `suberror` when sent: `isRefreshTokenRejected(error)` tells whether to drop the token. A
    * network failure or timeout is not retried and has `requestSent` true: the token may be spent.

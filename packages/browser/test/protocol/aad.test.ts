@@ -233,8 +233,36 @@ describe('AAD mode', () => {
         id_token: jwt(idTokenClaims(clock, { iss: TENANT_ISSUER, tid: TENANT })),
       });
 
-    const result = await client.refresh({ refreshToken: 'rt', scopes: [], expectedSub: SUBJECT });
+    const result = await client.refresh({
+      refreshToken: 'rt',
+      scopes: [],
+      expectedSub: SUBJECT,
+      expectedIssuer: TENANT_ISSUER,
+    });
 
     expect(result.issuer).toBe(TENANT_ISSUER);
+  });
+
+  it('rejects a refreshed ID token from another tenant than the account (OIDC Core 12.2)', async () => {
+    const { client, provider, clock } = aadSetup('common', TEMPLATE);
+    const other = 'b0a5c3d2-0000-4000-8000-000000000001';
+    provider.token = () =>
+      json({
+        access_token: 'at2',
+        token_type: 'Bearer',
+        expires_in: 3600,
+        id_token: jwt(idTokenClaims(clock, { iss: `${HOST}/${other}/v2.0`, tid: other })),
+      });
+
+    const error = await rejectionOf(
+      client.refresh({
+        refreshToken: 'rt',
+        scopes: [],
+        expectedSub: SUBJECT,
+        expectedIssuer: TENANT_ISSUER,
+      }),
+    );
+
+    expect(error).toMatchObject({ errorCode: 'invalid_id_token' });
   });
 });

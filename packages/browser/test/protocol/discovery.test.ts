@@ -19,7 +19,6 @@ describe('discover', () => {
       tokenEndpoint: `${ISSUER}/protocol/openid-connect/token`,
       endSessionEndpoint: `${ISSUER}/protocol/openid-connect/logout`,
       issParameterSupported: true,
-      scopesSupported: ['openid', 'profile', 'email', 'offline_access'],
     });
   });
 
@@ -27,14 +26,12 @@ describe('discover', () => {
     const { client, provider } = setup();
 
     const first = await client.discover();
-    first.scopesSupported?.push('tampered');
     first.issuer = 'https://evil.example';
     const second = await client.discover();
     await client.createEndSessionUrl({});
 
     expect(provider.discoveryRequests).toHaveLength(1);
     expect(second.issuer).toBe(ISSUER);
-    expect(second.scopesSupported).not.toContain('tampered');
   });
 
   it('makes one request for concurrent callers', async () => {
@@ -111,26 +108,37 @@ describe('discover', () => {
     expect(await rejectionOf(client.discover())).toMatchObject({ errorCode: 'discovery_failed' });
   });
 
-  it('tolerates a trailing slash difference between authority and issuer', async () => {
-    const provider = new FakeProvider(ISSUER, metadataFor(`${ISSUER}/`, ISSUER));
-    const { client } = setup(provider);
+  // RFC 8414 3.3 and OIDC Discovery 4.3: the issuer is the authority exactly. ID tokens carry
+  // the issuer (OIDC Core 3.1.3.7 step 2), so a difference must stop sign-in before navigation.
+  it.each([
+    ['a trailing slash the authority lacks', ISSUER, `${ISSUER}/`],
+    ['no trailing slash where the authority has one', `${ISSUER}/`, ISSUER],
+  ])('rejects an issuer with %s, naming the fix', async (_label, authority, issuer) => {
+    const provider = new FakeProvider(ISSUER, metadataFor(issuer, ISSUER));
+    const { client } = setup(provider, { authority });
 
-    const info = await client.discover();
+    const error = await rejectionOf(
+      client.createAuthorizationRequest({ redirectUri: 'https://app/cb', scopes: ['openid'] }),
+    );
 
-    // The provider's own spelling is kept: ID tokens carry exactly that `iss`.
-    expect(info.issuer).toBe(`${ISSUER}/`);
+    expect(error).toBeInstanceOf(ClientAuthError);
+    expect(error).toMatchObject({ errorCode: 'discovery_failed' });
+    expect((error as ClientAuthError).errorMessage).toContain(`"${issuer}"`);
+    expect((error as ClientAuthError).errorMessage).toMatch(/authority/);
     expect(provider.discoveryRequests[0]?.url.href).toBe(
       `${ISSUER}/.well-known/openid-configuration`,
     );
   });
 
-  it('accepts an authority configured with a trailing slash', async () => {
-    const { client, provider } = setup(new FakeProvider(), { authority: `${ISSUER}/` });
+  it('compares issuers as URLs: an empty path is "/"', async () => {
+    const host = 'https://idp.example.com';
+    const withSlash = setup(new FakeProvider(host, metadataFor(`${host}/`, host)), {
+      authority: host,
+    });
+    const without = setup(new FakeProvider(host, metadataFor(host)), { authority: `${host}/` });
 
-    await expect(client.discover()).resolves.toMatchObject({ issuer: ISSUER });
-    expect(provider.discoveryRequests[0]?.url.href).toBe(
-      `${ISSUER}/.well-known/openid-configuration`,
-    );
+    await expect(withSlash.client.discover()).resolves.toMatchObject({ issuer: `${host}/` });
+    await expect(without.client.discover()).resolves.toMatchObject({ issuer: host });
   });
 
   it('rejects a document that is not JSON', async () => {

@@ -6,6 +6,7 @@ import {
 } from '../../src/errors/index.js';
 import {
   CLIENT_ID,
+  FakeProvider,
   ISSUER,
   SUBJECT,
   idTokenClaims,
@@ -146,6 +147,24 @@ describe('refresh', () => {
     expect(await rejectionOf(s.client.refresh(INPUT))).toMatchObject({
       errorCode: 'invalid_id_token',
     });
+  });
+
+  it('rejects a refreshed ID token issued in the future beyond the tolerance (OIDC Core 3.1.3.7 step 10)', async () => {
+    const s = setup(new FakeProvider(), { clockToleranceSeconds: 60 });
+    const answer = (iat: number) => () =>
+      json({
+        access_token: 'a',
+        token_type: 'bearer',
+        expires_in: 60,
+        id_token: jwt(idTokenClaims(s.clock, { iat, exp: iat + 3600 })),
+      });
+
+    s.provider.token = answer(s.clock.seconds + 61);
+    expect(await rejectionOf(s.client.refresh(INPUT))).toMatchObject({
+      errorCode: 'invalid_id_token',
+    });
+    s.provider.token = answer(s.clock.seconds + 59);
+    await expect(s.client.refresh(INPUT)).resolves.toMatchObject({ accessToken: 'a' });
   });
 
   it('maps a network failure to network_error', async () => {

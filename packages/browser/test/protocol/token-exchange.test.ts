@@ -5,6 +5,7 @@ import {
   CLIENT_ID,
   FakeProvider,
   ISSUER,
+  MemoryStore,
   REDIRECT_URI,
   SUBJECT,
   callbackUrl,
@@ -219,6 +220,75 @@ describe('handleAuthorizationResponse: code exchange', () => {
     expect((error as ClientAuthError).cause).toBeDefined();
   });
 
+  it.each([
+    // OIDC Core 3.1.3.7 step 3: the client trusts no audience but itself, also when azp names it.
+    ['several audiences, azp this client', { aud: [CLIENT_ID, 'other'], azp: CLIENT_ID }],
+    // Step 5: azp, when present, must be this client, also with a single audience.
+    ['an azp of another client', { azp: 'other' }],
+    ['an azp of another client in a one-element aud', { aud: [CLIENT_ID], azp: 'other' }],
+  ])('rejects an ID token with %s', async (_label, claims) => {
+    const s = setup();
+    const exchange = await begin(s);
+    s.provider.token = () =>
+      tokenResponse(jwt(idTokenClaims(s.clock, { nonce: exchange.secrets.nonce, ...claims })));
+
+    const error = await rejectionOf(exchange.run());
+
+    expect(error).toBeInstanceOf(ClientAuthError);
+    expect(error).toMatchObject({ errorCode: 'invalid_id_token' });
+    expect((error as ClientAuthError).errorMessage).toMatch(/another party/);
+  });
+
+  it('accepts an aud of one element and an azp naming this client', async () => {
+    const s = setup();
+    const exchange = await begin(s);
+    s.provider.token = () =>
+      tokenResponse(
+        jwt(
+          idTokenClaims(s.clock, {
+            nonce: exchange.secrets.nonce,
+            aud: [CLIENT_ID],
+            azp: CLIENT_ID,
+          }),
+        ),
+      );
+
+    await expect(exchange.run()).resolves.toMatchObject({ accessToken: 'the-access-token' });
+  });
+
+  it('checks auth_time when max_age was sent as an extra parameter (OIDC Core 3.1.2.1)', async () => {
+    const s = setup(new FakeProvider(), { clockToleranceSeconds: 0 });
+    const { secrets } = await s.client.createAuthorizationRequest({
+      redirectUri: REDIRECT_URI,
+      scopes: SCOPES,
+      extraQueryParameters: { max_age: '60' },
+    });
+    // The flows hand back the stored secrets only: max_age must travel with them.
+    const run = (claims: Record<string, unknown>) => {
+      s.provider.token = () =>
+        tokenResponse(jwt(idTokenClaims(s.clock, { nonce: secrets.nonce, ...claims })));
+      return s.client.handleAuthorizationResponse(
+        callbackUrl({ code: 'the-code', state: secrets.state }),
+        {
+          secrets: JSON.parse(JSON.stringify(secrets)) as AuthorizationSecrets,
+          redirectUri: REDIRECT_URI,
+          requestedScopes: SCOPES,
+        },
+      );
+    };
+
+    expect(await rejectionOf(run({ auth_time: s.clock.seconds - 600 }))).toMatchObject({
+      errorCode: 'invalid_id_token',
+    });
+    // auth_time is REQUIRED when max_age was requested.
+    expect(await rejectionOf(run({}))).toMatchObject({ errorCode: 'invalid_id_token' });
+    await expect(run({ auth_time: s.clock.seconds - 30 })).resolves.toMatchObject({
+      accessToken: 'the-access-token',
+    });
+  });
+
+  // Expiry is judged on the provider's time, which the code exchange learns from `iat` (see
+  // clock-skew.test.ts): an ID token issued now that expired 61 s ago.
   it('rejects an expired ID token, beyond the clock tolerance', async () => {
     const s = setup(new FakeProvider(), { clockToleranceSeconds: 60 });
     const exchange = await begin(s);
@@ -227,7 +297,6 @@ describe('handleAuthorizationResponse: code exchange', () => {
         jwt(
           idTokenClaims(s.clock, {
             nonce: exchange.secrets.nonce,
-            iat: s.clock.seconds - 7200,
             exp: s.clock.seconds - 61,
           }),
         ),
@@ -248,14 +317,26 @@ describe('handleAuthorizationResponse: code exchange', () => {
   });
 
   it('judges ID token times by the injected clock, not the system clock', async () => {
-    const s = setup();
-    const exchange = await begin(s);
-    // Valid by the system clock, but the injected clock is two hours ahead.
-    const claims = idTokenClaims(s.clock, { nonce: exchange.secrets.nonce });
+    const store = new MemoryStore();
+    const s = setup(new FakeProvider(), { metadataStore: store });
+    // The injected clock is two hours ahead of the system clock, and agrees with the provider.
     s.clock.current += 2 * 3600 * 1000;
-    s.provider.token = () => tokenResponse(jwt(claims));
+    const exchange = await begin(s);
+    s.provider.token = () =>
+      tokenResponse(
+        jwt(idTokenClaims(s.clock, { nonce: exchange.secrets.nonce, exp: s.clock.seconds + 60 })),
+      );
 
-    expect(await rejectionOf(exchange.run())).toMatchObject({ errorCode: 'invalid_id_token' });
+    await expect(exchange.run()).resolves.toMatchObject({ accessToken: 'the-access-token' });
+    expect([...store.entries.keys()].some((key) => key.includes('.clock.'))).toBe(false);
+
+    // Valid by the system clock, expired by the injected one.
+    const now = Math.floor(Date.now() / 1000);
+    s.provider.token = () =>
+      tokenResponse(jwt(idTokenClaims(s.clock, { iat: now, exp: now + 3600 })));
+    expect(
+      await rejectionOf(s.client.refresh({ refreshToken: 'rt', scopes: [], expectedSub: SUBJECT })),
+    ).toMatchObject({ errorCode: 'invalid_id_token' });
   });
 
   it('checks auth_time against maxAge', async () => {
