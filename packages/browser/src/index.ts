@@ -35,6 +35,8 @@ export type {
   SessionEnded,
   SessionEndReason,
 } from './events.js';
+export { STARTING_SNAPSHOT } from './state.js';
+export type { AuthSnapshot, AuthStatus, AuthInteraction } from './state.js';
 export { LogLevel } from './logger.js';
 export type { LoggerCallback, LoggerOptions } from './logger.js';
 export type { Clock, Timers, FetchLike, Ports } from './ports.js';

@@ -37,6 +37,7 @@ import type { AutoRenewer } from './session/auto-renew.js';
 import { createLogger } from './logger.js';
 import { resolvePorts } from './ports.js';
 import { readAuthorizationResponseParams } from './response-params.js';
+import { createAuthState, type AuthSnapshot, type AuthState } from './state.js';
 import type { Account, AuthenticationParameters, AuthResponse } from './types.js';
 
 /** Receives the token of a completed redirect flow. */
@@ -82,6 +83,7 @@ export class UserAgentApplication {
   /** `system.autoRenew`: successful requests wait here until the renewer has loaded. */
   #renewer: AutoRenewer | [AuthenticationParameters, AuthResponse][] | undefined;
   #redirect: RedirectOutcome = { kind: 'none' };
+  #state: AuthState | undefined;
 
   constructor(configuration: Configuration) {
     const ports = resolvePorts(configuration?.system?.ports);
@@ -512,6 +514,26 @@ export class UserAgentApplication {
   /** Subscribes to one event type; returns the unsubscribe function. */
   on<T extends EventType>(type: T, handler: (event: AuthEvent<T>) => void): () => void {
     return this.#ctx.events.on(type, handler);
+  }
+
+  /** Made on first read, so apps that never read the state pay nothing on each event. */
+  #authState(): AuthState {
+    return (this.#state ??= createAuthState(this.#ctx, () => this.#isReady, this.#ready));
+  }
+
+  /**
+   * The current {@link AuthSnapshot}: status, active account, accounts, interaction under way
+   * and last error. The same object until something changes (what React's
+   * `useSyncExternalStore` requires). Read it once at app start: an interaction begun before the
+   * first read shows from its end on.
+   */
+  getSnapshot(): AuthSnapshot {
+    return this.#authState().getSnapshot();
+  }
+
+  /** Calls `listener` after each change of {@link getSnapshot}; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    return this.#authState().subscribe(listener);
   }
 
   /** The validated configuration, with defaults applied. */
