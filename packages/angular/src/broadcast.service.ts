@@ -1,5 +1,34 @@
 import { Injectable } from '@angular/core';
-import { filter, map, Subject, type Observable, type Subscription } from 'rxjs';
+import { STARTING_SNAPSHOT, type Account, type AuthSnapshot } from '@tessera/browser';
+import {
+  BehaviorSubject,
+  distinctUntilChanged,
+  filter,
+  map,
+  Subject,
+  type Observable,
+  type Subscription,
+} from 'rxjs';
+
+/**
+ * What is in progress, with msal-angular's `InteractionStatus` names: `startup` until the core
+ * has handled a redirect response and read its cache, then the kind of popup or redirect under
+ * way (`login`, `acquireToken`, `logout`), else `none`. Silent renewals are not interactions.
+ */
+export const InteractionStatus = {
+  Startup: 'startup',
+  Login: 'login',
+  AcquireToken: 'acquireToken',
+  Logout: 'logout',
+  None: 'none',
+} as const;
+export type InteractionStatus = (typeof InteractionStatus)[keyof typeof InteractionStatus];
+
+/** The {@link InteractionStatus} a core snapshot stands for. */
+export function interactionStatusOf(snapshot: AuthSnapshot): InteractionStatus {
+  if (snapshot.interaction !== null) return snapshot.interaction.kind;
+  return snapshot.status === 'starting' ? InteractionStatus.Startup : InteractionStatus.None;
+}
 
 /** One message on the {@link BroadcastService} bus. */
 export interface MsalBroadcastMessage {
@@ -34,6 +63,34 @@ export function isMsalBroadcastMessage(value: unknown): value is MsalBroadcastMe
 @Injectable({ providedIn: 'root' })
 export class BroadcastService {
   readonly #subject = new Subject<unknown>();
+  readonly #snapshot = new BehaviorSubject<AuthSnapshot>(STARTING_SNAPSHOT);
+
+  /**
+   * The core's state snapshot, current value first (fed by `MsalService` from
+   * `UserAgentApplication.subscribe`): `startup` until `MsalService` exists.
+   */
+  readonly snapshot$: Observable<AuthSnapshot> = this.#snapshot.pipe(distinctUntilChanged());
+
+  /**
+   * msal-angular's `inProgress$`: the {@link InteractionStatus}, current value first, each
+   * change once. Wait for `none` before acting on the accounts, e.g.
+   * `inProgress$.pipe(filter((s) => s === InteractionStatus.None))`.
+   */
+  readonly inProgress$: Observable<InteractionStatus> = this.snapshot$.pipe(
+    map(interactionStatusOf),
+    distinctUntilChanged(),
+  );
+
+  /** The signed-in accounts, most recent first; current value first, then each change. */
+  readonly accounts$: Observable<readonly Account[]> = this.snapshot$.pipe(
+    map((snapshot) => snapshot.accounts),
+    distinctUntilChanged(),
+  );
+
+  /** Publishes the core's latest snapshot (called by `MsalService`). */
+  publishSnapshot(snapshot: AuthSnapshot): void {
+    this.#snapshot.next(snapshot);
+  }
 
   /** Publishes a message to every subscriber of `type`. */
   broadcast(type: string, payload: unknown): void {

@@ -1,8 +1,9 @@
-import { inject, Injectable, type OnDestroy } from '@angular/core';
+import { computed, inject, Injectable, signal, type OnDestroy, type Signal } from '@angular/core';
 import type {
   Account,
   AuthenticationParameters,
   AuthResponse,
+  AuthSnapshot,
   ErrorReceivedCallback,
   LogoutRequest,
   TokenReceivedCallback,
@@ -29,7 +30,18 @@ export class MsalService implements OnDestroy {
   readonly #config = inject(MSAL_CONFIG);
   readonly #broadcast = inject(BroadcastService);
   readonly #callbackId: string;
+  readonly #unsubscribe: () => void;
   readonly #redirect: Promise<AuthResponse | null>;
+  readonly #snapshot = signal<AuthSnapshot>(this.instance.getSnapshot());
+
+  /**
+   * The core's state snapshot as a signal (status, account, accounts, interaction, last error);
+   * it changes only when the core's snapshot does, so it suits zone-less apps.
+   */
+  readonly snapshot: Signal<AuthSnapshot> = this.#snapshot.asReadonly();
+
+  /** The active account as a signal: the only signed-in account, else the most recent; or null. */
+  readonly account: Signal<Account | null> = computed(() => this.#snapshot().account);
 
   /**
    * The redirect outcome of this page load: the response when the page returned from a
@@ -42,6 +54,14 @@ export class MsalService implements OnDestroy {
     this.#callbackId = this.instance.addEventCallback((event) => {
       this.#broadcast.broadcast(event.eventType, event.error ?? event.payload);
     });
+    // One source for the signal and the bus's inProgress$ / accounts$: the core's snapshot.
+    const publish = () => {
+      const snapshot = this.instance.getSnapshot();
+      this.#snapshot.set(snapshot);
+      this.#broadcast.publishSnapshot(snapshot);
+    };
+    this.#unsubscribe = this.instance.subscribe(publish);
+    publish();
     this.#redirect = this.instance.handleRedirectPromise();
     // Reported through the bus and handleRedirect$; not an unhandled rejection.
     this.#redirect.catch(() => undefined);
@@ -146,8 +166,9 @@ export class MsalService implements OnDestroy {
     return this.#redirect;
   }
 
-  /** Stops relaying core events (when the app's injector is destroyed). */
+  /** Stops relaying core events and state (when the app's injector is destroyed). */
   ngOnDestroy(): void {
     this.instance.removeEventCallback(this.#callbackId);
+    this.#unsubscribe();
   }
 }

@@ -7,7 +7,13 @@
 export { MsalModule } from './msal.module';
 export { provideMsal } from './provide-msal';
 export { MsalService } from './msal.service';
-export { BroadcastService, isMsalBroadcastMessage } from './broadcast.service';
+export {
+  BroadcastService,
+  BroadcastService as MsalBroadcastService,
+  InteractionStatus,
+  interactionStatusOf,
+  isMsalBroadcastMessage,
+} from './broadcast.service';
 export type { MsalBroadcastMessage } from './broadcast.service';
 export {
   MsalInterceptor,

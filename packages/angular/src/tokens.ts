@@ -21,6 +21,8 @@ export type MsalClient = Pick<
   | 'handleRedirectPromise'
   | 'addEventCallback'
   | 'removeEventCallback'
+  | 'subscribe'
+  | 'getSnapshot'
 >;
 
 /** The validated wrapper configuration that `MsalModule.forRoot` / `provideMsal` register. */

@@ -8,9 +8,11 @@ import type {
   AuthenticationParameters,
   AuthError,
   AuthResponse,
+  AuthSnapshot,
   EventCallback,
   IdTokenClaims,
 } from '@tessera/browser';
+import { STARTING_SNAPSHOT } from '@tessera/browser';
 import type { MsalClient } from '../src/tokens';
 
 let initialised = false;
@@ -86,6 +88,26 @@ export class FakeClient implements MsalClient {
   redirectResult: Promise<AuthResponse | null> = Promise.resolve(null);
   readonly #callbacks = new Map<string, EventCallback>();
   #next = 0;
+  #snapshot: AuthSnapshot = STARTING_SNAPSHOT;
+  readonly #listeners = new Set<() => void>();
+
+  /** Replaces the state snapshot (a new object, as the core makes) and tells subscribers. */
+  setSnapshot(change: Partial<AuthSnapshot>): void {
+    this.#snapshot = Object.freeze({ ...this.#snapshot, ...change });
+    for (const listener of this.#listeners) listener();
+  }
+
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+
+  getSnapshot(): AuthSnapshot {
+    return this.#snapshot;
+  }
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
 
   emit(
     eventType: AnyAuthEvent['eventType'],
