@@ -136,6 +136,15 @@ export function isLoopbackHost(hostname: string): boolean {
   );
 }
 
+/**
+ * The authority as written: discovery requires the issuer to be exactly it (RFC 8414 3.3, OIDC
+ * Discovery 4.3), so a path's trailing slash is kept (some providers' issuers end in one); only
+ * the lone "/" of an origin, which URL parsing adds, is dropped.
+ */
+function authorityOf(url: URL): string {
+  return url.pathname === '/' ? url.href.slice(0, -1) : url.href;
+}
+
 function fail(code: string, message: string): never {
   throw new ClientConfigurationError(code, message);
 }
@@ -252,7 +261,7 @@ export function checkRequestUrls<T extends RequestUrls>(
   const origin = pageUrl === undefined ? undefined : new URL(pageUrl).origin;
   const checked = { ...request };
   if (request.authority !== undefined) {
-    checked.authority = parseAuthority(request.authority).href.replace(/\/+$/, '');
+    checked.authority = authorityOf(parseAuthority(request.authority));
   }
   for (const field of ['redirectUri', 'postLogoutRedirectUri'] as const) {
     if (request[field] !== undefined) {
@@ -312,7 +321,7 @@ export function resolveConfiguration(
     );
   }
   const authorityUrl = parseAuthority(auth.authority ?? DEFAULT_AUTHORITY);
-  const authority = authorityUrl.href.replace(/\/+$/, '');
+  const authority = authorityOf(authorityUrl);
   const protocolMode: ProtocolMode =
     auth.protocolMode ?? (MICROSOFT_HOSTS.includes(authorityUrl.hostname) ? 'AAD' : 'OIDC');
   if (protocolMode !== 'OIDC' && protocolMode !== 'AAD') {

@@ -27,13 +27,15 @@ describe('resolveConfiguration', () => {
     expect(config.tokenRenewalOffsetSeconds).toBe(300);
   });
 
-  it('uses OIDC mode for other providers and trims a trailing slash', () => {
+  it('uses OIDC mode for other providers and keeps the authority as written (the issuer must match it exactly)', () => {
     const config = resolveConfiguration(
       { auth: { clientId: 'app', authority: 'https://idp.example.com/realms/x/' } },
       PAGE,
     );
-    expect(config.authority).toBe('https://idp.example.com/realms/x');
+    expect(config.authority).toBe('https://idp.example.com/realms/x/');
     expect(config.protocolMode).toBe('OIDC');
+    const origin = { auth: { clientId: 'app', authority: 'https://idp.example.com/' } };
+    expect(resolveConfiguration(origin, PAGE).authority).toBe('https://idp.example.com');
   });
 
   it('names the field when clientId is missing', () => {
@@ -161,7 +163,7 @@ describe('checkRequestUrls: a request overrides URLs only as safely as the confi
     const checked = checkRequestUrls({ redirectStartPage: 'other#/route' }, page);
     expect(checked.redirectStartPage).toBe('https://app.example/area/other#/route');
     expect(checkRequestUrls({ authority: 'https://idp.example/t/' }, page).authority).toBe(
-      'https://idp.example/t',
+      'https://idp.example/t/',
     );
     expect(checkRequestUrls({ redirectUri: '/cb' }, page).redirectUri).toBe(
       'https://app.example/cb',

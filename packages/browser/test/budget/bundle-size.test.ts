@@ -14,9 +14,9 @@ describe('bundle budget', () => {
     expect(size.gzipped).toBeLessThan(27 * 1024);
   });
 
-  it('built with code splitting, what a page loads up front (entry + static imports) stays under 10.5 KB gzip', async () => {
+  it('built with code splitting, what a page loads up front (entry + static imports) stays under 11 KB gzip', async () => {
     const { eager, total } = await measureSplit();
-    expect(eager.gzipped).toBeLessThan(10.5 * 1024);
+    expect(eager.gzipped).toBeLessThan(11 * 1024);
     // The rest (protocol engine, popup, iframe, redirect, sign-out) loads on first use.
     expect(total.gzipped - eager.gzipped).toBeGreaterThan(15 * 1024);
   });
