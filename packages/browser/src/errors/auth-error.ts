@@ -62,6 +62,14 @@ export class AuthError extends Error {
   declare readonly suberror: string | undefined;
   readonly [BRAND] = true;
 
+  /**
+   * This error's entry in the error reference (what happened, the likely cause, what to do),
+   * relative to the repository root: `docs/errors.md#<errorCode>`.
+   */
+  get docs(): string {
+    return 'docs/errors.md#' + this.errorCode;
+  }
+
   constructor(
     errorCode: string,
     errorMessage: string,
