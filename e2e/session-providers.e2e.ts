@@ -104,3 +104,38 @@ describe('session: unreachable and other providers', () => {
     expect(env.idp.stats().tokenRequests).toBe(before);
   });
 });
+
+describe('session: sign-out revokes the refresh token (RFC 7009)', () => {
+  it('with revokeTokensOnLogout, the refresh token is dead at the provider after sign-out', async () => {
+    const env = await startCoreEnv({
+      idp: { autoLogin: { username: 'alice', consent: 'all' } },
+      tessera: { revokeTokensOnLogout: true },
+    });
+    await openApp(env);
+    expect((await env.page.evaluate(() => window.t.popupNow())).error).toBeUndefined();
+    const refreshToken = await env.page.evaluate(() => {
+      const key = Object.keys(sessionStorage).find((k) => k.startsWith('tessera.v1.account.'));
+      const record = JSON.parse(sessionStorage.getItem(key ?? '') ?? '{}') as {
+        refreshToken?: string;
+      };
+      return record.refreshToken ?? '';
+    });
+    expect(refreshToken).not.toBe('');
+    const refreshAtProvider = () =>
+      fetch(`${env.idp.url}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: refreshToken,
+          client_id: env.clientId,
+        }),
+      });
+    // The app signs out (a popup sign-out: the page stays to be asked).
+    await env.page.evaluate(() => window.t.app.logoutPopup());
+    expect(await env.page.evaluate(() => window.t.account())).toBeNull();
+    const after = await refreshAtProvider();
+    expect(after.status).toBe(400);
+    expect(((await after.json()) as { error?: string }).error).toBe('invalid_grant');
+  });
+});

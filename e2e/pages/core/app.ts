@@ -19,6 +19,7 @@ interface PageOptions {
   idleTimeout?: number;
   idleWarning?: number;
   autoRenew?: boolean;
+  revokeTokensOnLogout?: boolean;
   networkTimeout?: number;
 }
 
@@ -117,6 +118,9 @@ const userAgentApplication = new UserAgentApplication({
     ...(options.idleTimeout !== undefined && { idleTimeout: options.idleTimeout }),
     ...(options.idleWarning !== undefined && { idleWarning: options.idleWarning }),
     ...(options.autoRenew !== undefined && { autoRenew: options.autoRenew }),
+    ...(options.revokeTokensOnLogout !== undefined && {
+      revokeTokensOnLogout: options.revokeTokensOnLogout,
+    }),
   },
 });
 

@@ -79,6 +79,11 @@ export interface SystemOptions {
    * browsers throttle in background tabs. Default false: tokens are renewed when used.
    */
   autoRenew?: boolean;
+  /**
+   * At sign-out, also revoke the account's refresh token at the provider (RFC 7009) when it
+   * advertises a `revocation_endpoint`, so a copy of it is worthless too. Default false.
+   */
+  revokeTokensOnLogout?: boolean;
   /** Router hook for frameworks: navigate without full page reloads. */
   navigationClient?: NavigationClient;
   /** Test seams: fetch, clock, timers, random, window. Defaults are the browser's. */
@@ -109,6 +114,7 @@ export interface ResolvedConfiguration {
   idleTimeout: number;
   idleWarning: number;
   autoRenew: boolean;
+  revokeTokensOnLogout: boolean;
   networkTimeout: number;
   /** `auth.authorityMetadata` as given, checked to be a JSON object. */
   authorityMetadata: string | Record<string, unknown> | undefined;
@@ -369,6 +375,7 @@ export function resolveConfiguration(
     idleTimeout: nonNegative('system.idleTimeout', system.idleTimeout, 0),
     idleWarning: nonNegative('system.idleWarning', system.idleWarning, 60_000),
     autoRenew: system.autoRenew === true,
+    revokeTokensOnLogout: system.revokeTokensOnLogout === true,
     networkTimeout:
       nonNegative('system.networkTimeout', system.networkTimeout, 10_000) ||
       fail(INVALID_CONFIGURATION, 'system.networkTimeout must be more than 0 ms.'),

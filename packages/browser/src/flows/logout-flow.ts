@@ -55,10 +55,16 @@ export async function signOutLocally(
   for (const account of targets) {
     const id = account.homeAccountId;
     ctx.generation += 1;
-    await locks.runWithLock(`renew.${id}`, ctx.config.lockTimeout, () => {
+    await locks.runWithLock(`renew.${id}`, ctx.config.lockTimeout, async () => {
+      const refreshToken = ctx.cache.getRefreshToken(id);
+      if (ctx.config.revokeTokensOnLogout && refreshToken !== undefined) {
+        // Best effort: the local sign-out happens whether or not the provider answers.
+        await protocolFor(ctx, account.authority)
+          .revoke(refreshToken)
+          .catch(() => ctx.logger.warning('The refresh token could not be revoked.'));
+      }
       ctx.cache.removeAccount(id);
       endSession(ctx, account, reason);
-      return Promise.resolve();
     });
     ctx.notifier.notify({ type: 'account_removed', homeAccountId: id });
   }

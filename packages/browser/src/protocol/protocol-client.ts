@@ -645,6 +645,18 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       });
     },
 
+    async revoke(refreshToken) {
+      const [as] = await get();
+      if (typeof as.revocation_endpoint != 'string') return false;
+      await oauth.processRevocationResponse(
+        await oauth.revocationRequest(as, client(), oauth.None(), refreshToken, {
+          additionalParameters: { token_type_hint: 'refresh_token' },
+          ...transport,
+        }),
+      );
+      return true;
+    },
+
     async createEndSessionUrl(input) {
       const [, { endSessionEndpoint }] = await get();
       if (!endSessionEndpoint) return undefined;

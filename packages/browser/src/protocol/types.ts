@@ -231,6 +231,11 @@ export interface ProtocolClient {
    */
   createEndSessionUrl(input: EndSessionInput): Promise<URL | undefined>;
   /**
+   * Revokes a refresh token (RFC 7009 2.1, with `token_type_hint=refresh_token`) when the
+   * provider advertises a `revocation_endpoint`; resolves false when it does not.
+   */
+  revoke(refreshToken: string): Promise<boolean>;
+  /**
    * Forgets the discovery document, in memory and in `metadataStore`, so the next call
    * discovers again. For when the provider's endpoints seem to have moved. The client does it
    * by itself when a remembered document's token endpoint answers 404 (then it retries once
