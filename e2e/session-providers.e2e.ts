@@ -139,3 +139,33 @@ describe('session: sign-out revokes the refresh token (RFC 7009)', () => {
     expect(((await after.json()) as { error?: string }).error).toBe('invalid_grant');
   });
 });
+
+describe('session: sign-out reach', () => {
+  it.each([
+    [true, null],
+    [false, 'alice'],
+  ])(
+    'logoutAllTabs %s: after a sign-out in tab A, tab B (sessionStorage) is signed in as %s',
+    async (logoutAllTabs, expected) => {
+      const env = await startCoreEnv({
+        idp: { autoLogin: { username: 'alice', consent: 'all' } },
+        tessera: { logoutAllTabs },
+      });
+      await openApp(env);
+      expect((await env.page.evaluate(() => window.t.popupNow())).error).toBeUndefined();
+      const copy = await env.page.evaluate(() => JSON.stringify({ ...sessionStorage }));
+      const other = await env.context.newPage();
+      await other.addInitScript((items: string) => {
+        for (const [k, v] of Object.entries(JSON.parse(items) as Record<string, string>)) {
+          sessionStorage.setItem(k, v);
+        }
+      }, copy);
+      await other.goto(`${env.app.url}/`);
+      await other.locator('body[data-state=ready]').waitFor();
+      expect(await other.evaluate(() => window.t.account())).toBe('alice');
+      await env.page.evaluate(() => window.t.app.logoutPopup());
+      await sleep(500);
+      expect(await other.evaluate(() => window.t.account())).toBe(expected);
+    },
+  );
+});

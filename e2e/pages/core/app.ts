@@ -20,6 +20,7 @@ interface PageOptions {
   idleWarning?: number;
   autoRenew?: boolean;
   revokeTokensOnLogout?: boolean;
+  logoutAllTabs?: boolean;
   networkTimeout?: number;
 }
 
@@ -118,6 +119,7 @@ const userAgentApplication = new UserAgentApplication({
     ...(options.idleTimeout !== undefined && { idleTimeout: options.idleTimeout }),
     ...(options.idleWarning !== undefined && { idleWarning: options.idleWarning }),
     ...(options.autoRenew !== undefined && { autoRenew: options.autoRenew }),
+    ...(options.logoutAllTabs !== undefined && { logoutAllTabs: options.logoutAllTabs }),
     ...(options.revokeTokensOnLogout !== undefined && {
       revokeTokensOnLogout: options.revokeTokensOnLogout,
     }),

@@ -84,6 +84,12 @@ export interface SystemOptions {
    * advertises a `revocation_endpoint`, so a copy of it is worthless too. Default false.
    */
   revokeTokensOnLogout?: boolean;
+  /**
+   * Sign-out ends the session in every tab of the app, whatever the cache location (a
+   * `BroadcastChannel` notice). Default true. With `localStorage` the cache is shared, so other
+   * tabs lose the tokens either way; false keeps other tabs' `sessionStorage`/memory sessions.
+   */
+  logoutAllTabs?: boolean;
   /** Router hook for frameworks: navigate without full page reloads. */
   navigationClient?: NavigationClient;
   /** Test seams: fetch, clock, timers, random, window. Defaults are the browser's. */
@@ -115,6 +121,7 @@ export interface ResolvedConfiguration {
   idleWarning: number;
   autoRenew: boolean;
   revokeTokensOnLogout: boolean;
+  logoutAllTabs: boolean;
   networkTimeout: number;
   /** `auth.authorityMetadata` as given, checked to be a JSON object. */
   authorityMetadata: string | Record<string, unknown> | undefined;
@@ -376,6 +383,7 @@ export function resolveConfiguration(
     idleWarning: nonNegative('system.idleWarning', system.idleWarning, 60_000),
     autoRenew: system.autoRenew === true,
     revokeTokensOnLogout: system.revokeTokensOnLogout === true,
+    logoutAllTabs: system.logoutAllTabs !== false,
     networkTimeout:
       nonNegative('system.networkTimeout', system.networkTimeout, 10_000) ||
       fail(INVALID_CONFIGURATION, 'system.networkTimeout must be more than 0 ms.'),

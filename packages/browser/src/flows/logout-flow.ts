@@ -66,7 +66,9 @@ export async function signOutLocally(
       ctx.cache.removeAccount(id);
       endSession(ctx, account, reason);
     });
-    ctx.notifier.notify({ type: 'account_removed', homeAccountId: id });
+    if (ctx.config.logoutAllTabs) {
+      ctx.notifier.notify({ type: 'account_removed', homeAccountId: id });
+    }
   }
   return endSessionUrl;
 }
