@@ -1,0 +1,60 @@
+import { STARTING_SNAPSHOT, type AuthSnapshot, type UserAgentApplication } from '@tessera/browser';
+
+/**
+ * The part of `UserAgentApplication` the hooks use. Pass a `UserAgentApplication`, or any object
+ * of this shape (a test fake, an instance shared with another wrapper).
+ */
+export type MsalReactClient = Pick<
+  UserAgentApplication,
+  | 'subscribe'
+  | 'getSnapshot'
+  | 'acquireTokenSilent'
+  | 'acquireTokenPopup'
+  | 'acquireTokenRedirect'
+  | 'loginPopup'
+  | 'loginRedirect'
+  | 'logout'
+  | 'logoutPopup'
+  | 'getAccount'
+  | 'getAllAccounts'
+  | 'handleRedirectPromise'
+  | 'addEventCallback'
+  | 'removeEventCallback'
+>;
+
+/**
+ * msal-react's `inProgress` values (`InteractionStatus` of `@azure/msal-browser`): `startup`
+ * until the core has handled any redirect response and read its cache, then the kind of popup
+ * or redirect under way, else `none`. Silent renewals are not interactions.
+ */
+export const InteractionStatus = {
+  Startup: 'startup',
+  Login: 'login',
+  AcquireToken: 'acquireToken',
+  Logout: 'logout',
+  None: 'none',
+} as const;
+export type InteractionStatus = (typeof InteractionStatus)[keyof typeof InteractionStatus];
+
+/** How `useMsalAuthentication` signs in or asks for a token (msal-browser's names). */
+export const InteractionType = {
+  Popup: 'popup',
+  Redirect: 'redirect',
+  Silent: 'silent',
+} as const;
+export type InteractionType = (typeof InteractionType)[keyof typeof InteractionType];
+
+/** The {@link InteractionStatus} a snapshot stands for. */
+export function interactionStatusOf(snapshot: AuthSnapshot): InteractionStatus {
+  if (snapshot.interaction !== null) return snapshot.interaction.kind;
+  return snapshot.status === 'starting' ? InteractionStatus.Startup : InteractionStatus.None;
+}
+
+/**
+ * What a server render (and the first client render of a hydrated page) sees: signed out,
+ * nothing in progress. Effects never act on it: they re-read the client's own snapshot.
+ */
+export const SERVER_SNAPSHOT: AuthSnapshot = Object.freeze({
+  ...STARTING_SNAPSHOT,
+  status: 'signedOut',
+});

@@ -1,0 +1,156 @@
+import { useEffect, useRef, useState } from 'react';
+import {
+  isInteractionRequiredAuthError,
+  toAuthError,
+  INTERACTION_IN_PROGRESS,
+  type AuthenticationParameters,
+  type AuthError,
+  type AuthResponse,
+} from '@tessera/browser';
+import type { MsalReactClient } from './client.js';
+import { useAuthSnapshot, useMsalContext } from './context.js';
+
+/**
+ * Where a token request stands: `idle` (nobody signed in, or `skip`), `loading` (also while a
+ * popup or redirect is under way: the request waits for it), `success`, `error`.
+ */
+export type AccessTokenStatus = 'idle' | 'loading' | 'success' | 'error';
+
+/** What {@link useAccessToken} returns. */
+export interface AccessTokenState {
+  /** The access token, when `status` is `success`. */
+  token: string | null;
+  /** The whole response (scopes granted, expiry, account), when `status` is `success`. */
+  response: AuthResponse | null;
+  /** Why it failed, when `status` is `error`; never `interaction_in_progress`. */
+  error: AuthError | null;
+  status: AccessTokenStatus;
+}
+
+/** Options of {@link useAccessToken}. */
+export interface AccessTokenOptions {
+  /**
+   * Fall back to a popup or redirect when — and only when — the silent request fails with an
+   * `InteractionRequiredAuthError`. Default: no fallback, the error is returned.
+   */
+  interactionType?: 'popup' | 'redirect';
+  /** Do not ask for now (e.g. until the user opened the page that needs the token). */
+  skip?: boolean;
+}
+
+/** `JSON.stringify` with sorted object keys, so equal requests written differently match. */
+function stableKey(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+// Components asking for the same token at once share one call (five components, one request).
+const inFlight = new WeakMap<MsalReactClient, Map<string, Promise<AuthResponse>>>();
+
+/**
+ * Silent, then — only if asked and only on an interaction-required error — interactive. A
+ * redirect never resolves: the page leaves.
+ */
+export function acquireShared(
+  instance: MsalReactClient,
+  key: string,
+  request: AuthenticationParameters,
+  interactionType: 'popup' | 'redirect' | undefined,
+): Promise<AuthResponse> {
+  let calls = inFlight.get(instance);
+  if (calls === undefined)
+    inFlight.set(instance, (calls = new Map<string, Promise<AuthResponse>>()));
+  const shared = calls.get(key);
+  if (shared !== undefined) return shared;
+  const promise = instance.acquireTokenSilent(request).catch(async (error: unknown) => {
+    if (interactionType === undefined || !isInteractionRequiredAuthError(error)) throw error;
+    if (interactionType === 'popup') return instance.acquireTokenPopup(request);
+    await instance.acquireTokenRedirect(request);
+    return new Promise<AuthResponse>(() => undefined);
+  });
+  calls.set(key, promise);
+  const done = () => void calls.delete(key);
+  promise.then(done, done);
+  return promise;
+}
+
+/** True for the error of a second interaction while one is under way: a status, not a failure. */
+export function isInteractionInProgress(error: unknown): boolean {
+  return toAuthError(error).errorCode === INTERACTION_IN_PROGRESS;
+}
+
+/**
+ * An access token for `request`, for the active account (or `request.account`): requested when
+ * someone is signed in, again when the account or the request changes, and held back while a
+ * popup or redirect is under way. Equal requests from several components make one call, and
+ * StrictMode's double mount makes no second one.
+ *
+ * @example
+ * const { token, status, error } = useAccessToken({ scopes: ['api://orders/read'] });
+ */
+export function useAccessToken(
+  request: AuthenticationParameters,
+  options: AccessTokenOptions = {},
+): AccessTokenState {
+  const { instance } = useMsalContext();
+  const snapshot = useAuthSnapshot();
+  const account = request.account ?? snapshot.account;
+  const waiting = snapshot.interaction !== null;
+  const key =
+    account === null || options.skip === true || waiting
+      ? null
+      : `${account.homeAccountId}\n${options.interactionType ?? ''}\n${stableKey({ ...request, account: undefined })}`;
+  const [result, setResult] = useState<{ key: string; state: AccessTokenState } | null>(null);
+  const flight = useRef<{ key: string; promise: Promise<AuthResponse> } | null>(null);
+
+  useEffect(() => {
+    if (key === null) return;
+    let active = true;
+    // StrictMode runs this effect twice: the second run joins the first run's call.
+    let current = flight.current;
+    if (current?.key !== key) {
+      const promise = acquireShared(instance, key, request, options.interactionType);
+      current = flight.current = { key, promise };
+    }
+    const settled = current;
+    settled.promise.then(
+      (response) => {
+        if (active) {
+          setResult({
+            key,
+            state: { token: response.accessToken, response, error: null, status: 'success' },
+          });
+        }
+      },
+      (error: unknown) => {
+        if (isInteractionInProgress(error)) {
+          // Another popup or redirect is under way: this request runs again after it.
+          if (flight.current === settled) flight.current = null;
+          return;
+        }
+        if (active) {
+          setResult({
+            key,
+            state: { token: null, response: null, error: toAuthError(error), status: 'error' },
+          });
+        }
+      },
+    );
+    return () => {
+      active = false;
+    };
+    // `request` is represented by `key`: a new object with the same content asks nothing new.
+  }, [key, instance]);
+
+  if (key !== null && result?.key === key) return result.state;
+  return {
+    token: null,
+    response: null,
+    error: null,
+    status:
+      key !== null || (waiting && account !== null && options.skip !== true) ? 'loading' : 'idle',
+  };
+}

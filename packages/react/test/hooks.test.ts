@@ -1,0 +1,254 @@
+// @vitest-environment happy-dom
+// The hooks against a fake client, in StrictMode, failing on any act() warning.
+import { createElement, StrictMode, type ReactNode } from 'react';
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import {
+  AuthenticatedTemplate,
+  MsalProvider,
+  UnauthenticatedTemplate,
+  useAccessToken,
+  useAccount,
+  useAuthFetch,
+  useIsAuthenticated,
+  useMsal,
+  useMsalAuthentication,
+  type AccessTokenOptions,
+} from '../src/index.js';
+import {
+  alice,
+  FakeClient,
+  inProgressError,
+  interactionRequired,
+  signedIn,
+  tokenFor,
+} from './fakes.js';
+import { App } from './msal-react-app.js';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+let root: Root;
+let container: HTMLElement;
+let consoleError: MockInstance<typeof console.error>;
+
+beforeEach(() => {
+  consoleError = vi.spyOn(console, 'error');
+  container = document.createElement('div');
+  document.body.append(container);
+  root = createRoot(container);
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+  // A state update outside act() means a test saw a half-rendered tree: fail on it.
+  const warnings = consoleError.mock.calls.filter((args: unknown[]) =>
+    String(args[0]).includes('act('),
+  );
+  consoleError.mockRestore();
+  expect(warnings).toEqual([]);
+});
+
+/** Runs `fn` inside act() and lets the promise callbacks it started settle. */
+async function change(fn: () => void): Promise<void> {
+  await act(async () => {
+    fn();
+    await Promise.resolve();
+  });
+}
+
+async function render(client: FakeClient, ...children: ReactNode[]): Promise<void> {
+  await change(() => {
+    root.render(
+      createElement(
+        StrictMode,
+        null,
+        createElement(MsalProvider, { instance: client }, ...children),
+      ),
+    );
+  });
+}
+
+const text = () => container.textContent ?? '';
+
+function Status(): ReactNode {
+  const { inProgress, accounts } = useMsal();
+  const account = useAccount();
+  const authenticated = useIsAuthenticated();
+  return `${inProgress}|${accounts.length}|${account?.name ?? '-'}|${authenticated};`;
+}
+
+function Token({
+  scopes = ['api'],
+  ...options
+}: AccessTokenOptions & { scopes?: string[] }): ReactNode {
+  const { token, status, error } = useAccessToken({ scopes }, options);
+  return `[${status}:${token ?? error?.errorCode ?? '-'}]`;
+}
+
+describe('useMsal, useAccount, useIsAuthenticated and the templates', () => {
+  it('follow the core snapshot: startup, sign-in, interaction', async () => {
+    const client = new FakeClient({ status: 'starting' });
+    await render(
+      client,
+      createElement(Status),
+      createElement(AuthenticatedTemplate, null, 'IN'),
+      createElement(UnauthenticatedTemplate, null, 'OUT'),
+    );
+    expect(text()).toBe('startup|0|-|false;');
+    await change(() => client.setSnapshot({ status: 'signedOut' }));
+    expect(text()).toBe('none|0|-|false;OUT');
+    await change(() =>
+      client.setSnapshot({ status: 'interacting', interaction: { kind: 'login', type: 'popup' } }),
+    );
+    expect(text()).toBe('login|0|-|false;');
+    await change(() => client.setSnapshot({ ...signedIn, interaction: null }));
+    expect(text()).toBe('none|1|Alice|true;IN');
+  });
+
+  it('unsubscribes from the core on unmount', async () => {
+    const client = new FakeClient();
+    await render(client, createElement(Status));
+    expect(client.listenerCount).toBeGreaterThan(0);
+    act(() => root.unmount());
+    expect(client.listenerCount).toBe(0);
+    root = createRoot(container);
+  });
+});
+
+describe('useAccessToken', () => {
+  it('five components asking for the same token in StrictMode make one call', async () => {
+    const client = new FakeClient(signedIn);
+    await render(client, ...[1, 2, 3, 4, 5].map((key) => createElement(Token, { key })));
+    expect(text()).toBe('[success:at-api]'.repeat(5));
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(1);
+  });
+
+  it('is idle while signed out and asks once someone signs in', async () => {
+    const client = new FakeClient();
+    await render(client, createElement(Token));
+    expect(text()).toBe('[idle:-]');
+    expect(client.calls).toEqual([]);
+    await change(() => client.setSnapshot(signedIn));
+    expect(text()).toBe('[success:at-api]');
+  });
+
+  it('waits while an interaction is in progress: a status, not an error', async () => {
+    const client = new FakeClient({
+      ...signedIn,
+      status: 'interacting',
+      interaction: { kind: 'acquireToken', type: 'popup' },
+    });
+    await render(client, createElement(Token));
+    expect(text()).toBe('[loading:-]');
+    expect(client.calls).toEqual([]);
+    await change(() => client.setSnapshot({ status: 'signedIn', interaction: null }));
+    expect(text()).toBe('[success:at-api]');
+  });
+
+  it('returns an interaction-required error without a popup unless asked', async () => {
+    const client = new FakeClient(signedIn);
+    client.silent = () => Promise.reject(interactionRequired());
+    await render(client, createElement(Token));
+    expect(text()).toBe('[error:interaction_required]');
+    expect(client.callsOf('acquireTokenPopup')).toEqual([]);
+  });
+
+  it('falls back to a popup when asked, on interaction-required only', async () => {
+    const client = new FakeClient(signedIn);
+    client.silent = () => Promise.reject(interactionRequired());
+    await render(client, createElement(Token, { interactionType: 'popup' }));
+    expect(text()).toBe('[success:popup-token]');
+    expect(client.callsOf('acquireTokenPopup')).toHaveLength(1);
+  });
+
+  it('does not open a popup for a network error, even when asked', async () => {
+    const client = new FakeClient(signedIn);
+    const { BrowserAuthError } = await import('@tessera/browser');
+    client.silent = () => Promise.reject(new BrowserAuthError('network_error', 'offline'));
+    await render(client, createElement(Token, { interactionType: 'popup' }));
+    expect(text()).toBe('[error:network_error]');
+    expect(client.callsOf('acquireTokenPopup')).toEqual([]);
+  });
+
+  it('treats interaction_in_progress from the fallback as waiting, then asks again', async () => {
+    const client = new FakeClient(signedIn);
+    client.silent = () => Promise.reject(interactionRequired());
+    client.popup = () => Promise.reject(inProgressError());
+    await render(client, createElement(Token, { interactionType: 'popup' }));
+    expect(text()).toBe('[loading:-]');
+    client.silent = (request) => Promise.resolve(tokenFor(request.scopes ?? []));
+    await change(() =>
+      client.setSnapshot({ status: 'interacting', interaction: { kind: 'login', type: 'popup' } }),
+    );
+    await change(() => client.setSnapshot({ status: 'signedIn', interaction: null }));
+    expect(text()).toBe('[success:at-api]');
+  });
+});
+
+describe('useMsalAuthentication', () => {
+  function Auth({ type }: { type: 'popup' | 'redirect' | 'silent' }): ReactNode {
+    const { result, error } = useMsalAuthentication(type, { scopes: ['api'] });
+    return `${result?.accessToken ?? '-'}|${error?.errorCode ?? '-'}`;
+  }
+
+  it('signs in once in StrictMode, then acquires a token once', async () => {
+    const client = new FakeClient();
+    await render(client, createElement(Auth, { type: 'popup' }));
+    expect(client.callsOf('loginPopup')).toHaveLength(1);
+    await change(() => client.setSnapshot(signedIn));
+    expect(client.callsOf('loginPopup')).toHaveLength(1);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(1);
+    expect(text()).toBe('at-api|-');
+  });
+
+  it('starts nothing while the core is starting or an interaction is under way', async () => {
+    const client = new FakeClient({ status: 'starting' });
+    await render(client, createElement(Auth, { type: 'redirect' }));
+    await change(() =>
+      client.setSnapshot({ status: 'interacting', interaction: { kind: 'login', type: 'popup' } }),
+    );
+    expect(client.calls).toEqual([]);
+  });
+
+  it('reports a failed sign-in instead of starting another one', async () => {
+    const client = new FakeClient({ status: 'signedOut', error: interactionRequired() });
+    await render(client, createElement(Auth, { type: 'redirect' }));
+    expect(client.calls).toEqual([]);
+    expect(text()).toBe('-|interaction_required');
+  });
+});
+
+describe('useAuthFetch', () => {
+  it('attaches the token to mapped URLs only, with a stable function', async () => {
+    const client = new FakeClient(signedIn);
+    const sent: Request[] = [];
+    const fetch = (input: string | URL | Request, init?: RequestInit) => {
+      sent.push(new Request(input, init));
+      return Promise.resolve(new Response('ok'));
+    };
+    const seen: unknown[] = [];
+    function Caller(): ReactNode {
+      seen.push(useAuthFetch({ 'https://api.example/': ['api'] }, { fetch }));
+      return null;
+    }
+    await render(client, createElement(Caller));
+    await change(() => client.setSnapshot({ accounts: [alice] }));
+    expect(new Set(seen).size).toBe(1);
+    const authFetch = seen[0] as typeof globalThis.fetch;
+    await authFetch('https://api.example/orders');
+    await authFetch('https://other.example/');
+    expect(sent.map((r) => r.headers.get('authorization'))).toEqual(['Bearer at-api', null]);
+  });
+});
+
+describe('an app written for msal-react', () => {
+  it('runs with only its imports changed', async () => {
+    const client = new FakeClient(signedIn);
+    await render(client, createElement(App, { instance: client }));
+    expect(text()).toContain('Alice token:at-User.Read');
+    expect(text()).toContain('auto:ok');
+    expect(text()).toContain('accounts:1');
+  });
+});
