@@ -11,7 +11,7 @@ import { BusyPortError, busyLine, listenErrorCode, originOf, probePort } from '.
 import { contentSecurityPolicy, startSpaServer } from './start/static-server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SPA_DIR = join(ROOT, 'examples', 'spa');
+const SPA_DIRS = { spa: join(ROOT, 'examples', 'spa'), react: join(ROOT, 'examples', 'react') };
 
 const SERVICES = {
   app: { service: 'demo SPA', flag: '--app-port', envName: 'TESSERA_APP_PORT' },
@@ -65,6 +65,8 @@ async function main() {
     return;
   }
   const { host, external, localApi, provider } = settings;
+  // `--react`: the React demo, same config.json, same servers.
+  const SPA_DIR = settings.react ? SPA_DIRS.react : SPA_DIRS.spa;
 
   // Refuse a busy port before the (slow) build, so nothing starts at all.
   const planned = [['app', settings.appPort]];

@@ -34,6 +34,7 @@ export function isBuildFresh(spaDir, repoRoot) {
     join(spaDir, 'package.json'),
     join(repoRoot, 'packages', 'browser', 'src'),
     join(repoRoot, 'packages', 'browser', 'package.json'),
+    join(repoRoot, 'packages', 'react', 'src'),
   ];
   return inputs.every((input) => newestMtime(input) < built);
 }

@@ -42,7 +42,8 @@ Flags (environment variable in brackets):
   --token-ttl <s>     dev IdP access-token lifetime in seconds (default ${DEFAULTS.tokenTtl}) [TESSERA_TOKEN_TTL]
   --config <file>     JSON file with any of the settings below (and the ports/host) [TESSERA_CONFIG]
   --local-api         with a real provider: also start the demo API for it [TESSERA_LOCAL_API=1]
-  --rebuild           build the SPA even when examples/spa/dist is up to date
+  --react             serve the React demo (examples/react) instead of examples/spa
+  --rebuild           build the SPA even when its dist/ is up to date
   -h, --help          show this help
 
 Another OpenID provider instead of the dev IdP (environment, or keys of the --config file):
@@ -148,6 +149,7 @@ export function parseOptions(argv, env) {
         'token-ttl': { type: 'string' },
         config: { type: 'string' },
         'local-api': { type: 'boolean' },
+        react: { type: 'boolean' },
         rebuild: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -182,6 +184,7 @@ export function parseOptions(argv, env) {
   const settings = {
     help: false,
     rebuild: flags.rebuild === true,
+    react: flags.react === true,
     host: host === '[::1]' ? '::1' : host,
     idpPort:
       port(
