@@ -20,6 +20,7 @@ export type { MsalState, AccountIdentifiers } from './hooks.js';
 export { useMsalAuthentication } from './use-msal-authentication.js';
 export type { MsalAuthenticationResult } from './use-msal-authentication.js';
 export { useAccessToken } from './use-access-token.js';
+export { useAccessTokenSuspense } from './use-access-token-suspense.js';
 export type {
   AccessTokenOptions,
   AccessTokenState,

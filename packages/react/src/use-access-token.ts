@@ -3,6 +3,7 @@ import {
   isInteractionRequiredAuthError,
   toAuthError,
   INTERACTION_IN_PROGRESS,
+  type Account,
   type AuthenticationParameters,
   type AuthError,
   type AuthResponse,
@@ -45,6 +46,15 @@ function stableKey(value: unknown): string {
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
       : v,
   );
+}
+
+/** One key per account, request content and fallback. */
+export function requestKey(
+  account: Account,
+  request: AuthenticationParameters,
+  interactionType: 'popup' | 'redirect' | undefined,
+): string {
+  return `${account.homeAccountId}\n${interactionType ?? ''}\n${stableKey({ ...request, account: undefined })}`;
 }
 
 // Components asking for the same token at once share one call (five components, one request).
@@ -102,7 +112,7 @@ export function useAccessToken(
   const key =
     account === null || options.skip === true || waiting
       ? null
-      : `${account.homeAccountId}\n${options.interactionType ?? ''}\n${stableKey({ ...request, account: undefined })}`;
+      : requestKey(account, request, options.interactionType);
   const [result, setResult] = useState<{ key: string; state: AccessTokenState } | null>(null);
   const flight = useRef<{ key: string; promise: Promise<AuthResponse> } | null>(null);
 

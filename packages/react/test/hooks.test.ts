@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The hooks against a fake client, in StrictMode, failing on any act() warning.
-import { createElement, StrictMode, type ReactNode } from 'react';
+import { createElement, StrictMode, Suspense, type ReactNode } from 'react';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
@@ -9,6 +9,7 @@ import {
   MsalProvider,
   UnauthenticatedTemplate,
   useAccessToken,
+  useAccessTokenSuspense,
   useAccount,
   useAuthFetch,
   useIsAuthenticated,
@@ -24,6 +25,7 @@ import {
   signedIn,
   tokenFor,
 } from './fakes.js';
+import type { AuthResponse } from '@tessera/browser';
 import { App } from './msal-react-app.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -250,5 +252,37 @@ describe('an app written for msal-react', () => {
     expect(text()).toContain('Alice token:at-User.Read');
     expect(text()).toContain('auto:ok');
     expect(text()).toContain('accounts:1');
+  });
+});
+
+describe('useAccessTokenSuspense', () => {
+  function SuspenseToken(): ReactNode {
+    const response = useAccessTokenSuspense({ scopes: ['api'] });
+    return `<${response?.accessToken ?? 'signed out'}>`;
+  }
+  const tree = (n: number) =>
+    createElement(
+      Suspense,
+      { fallback: 'waiting' },
+      ...Array.from({ length: n }, (_, key) => createElement(SuspenseToken, { key })),
+    );
+
+  it('suspends until the token is there; five readers, one call', async () => {
+    const client = new FakeClient(signedIn);
+    let answer: (response: AuthResponse) => void = () => undefined;
+    client.silent = () => new Promise((resolve) => (answer = resolve));
+    await render(client, tree(5));
+    expect(text()).toBe('waiting');
+    const expiresOn = new Date(Date.now() + 3_600_000);
+    await change(() => answer({ ...tokenFor(['api']), expiresOn }));
+    expect(text()).toBe('<at-api>'.repeat(5));
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(1);
+  });
+
+  it('returns null while signed out, without a request', async () => {
+    const client = new FakeClient();
+    await render(client, tree(1));
+    expect(text()).toBe('<signed out>');
+    expect(client.calls).toEqual([]);
   });
 });

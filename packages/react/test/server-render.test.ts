@@ -8,6 +8,7 @@ import {
   MsalProvider,
   UnauthenticatedTemplate,
   useAccessToken,
+  useAccessTokenSuspense,
   useAccount,
   useAuthFetch,
   useAuthSnapshot,
@@ -27,6 +28,7 @@ function EveryHook(): ReactNode {
   const auth = useMsalAuthentication('redirect', { scopes: ['api'] });
   const token = useAccessToken({ scopes: ['api'] }, { interactionType: 'popup' });
   const authFetch = useAuthFetch({ 'https://api.example/': ['api'] });
+  const suspended = useAccessTokenSuspense({ scopes: ['api'] });
   return createElement(
     'p',
     null,
@@ -39,6 +41,7 @@ function EveryHook(): ReactNode {
       `auth:${auth.result === null && auth.error === null}`,
       `token:${token.status}`,
       `fetch:${typeof authFetch}`,
+      `suspense:${suspended === null ? 'none' : 'token'}`,
     ].join(' '),
   );
 }
@@ -68,7 +71,7 @@ describe('server render', () => {
       ),
     );
     expect(html).toContain(
-      'status:signedOut inProgress:none accounts:0 account:none authenticated:false auth:true token:idle fetch:function',
+      'status:signedOut inProgress:none accounts:0 account:none authenticated:false auth:true token:idle fetch:function suspense:none',
     );
     expect(html).toContain('hoc:none');
     expect(html).toContain('Please sign in');
