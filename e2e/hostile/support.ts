@@ -1,8 +1,7 @@
 // The hostile-provider suite's harness: per file one hostile provider, one app server, one
 // recording API and one Chromium; per case a fresh browser context (empty storage) with the test
 // page open. `hostileCase` registers a case; each must end in `assertInvariants` (invariants.ts).
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
@@ -17,6 +16,7 @@ import { startStaticServer } from '../harness/static-server.js';
 import type { StaticServer } from '../harness/static-server.js';
 import { startHostileProvider } from './provider.js';
 import type { HostileProvider } from './provider.js';
+import { hostileSummaryLine, recordFamily } from './summary.js';
 
 export type { Outcome };
 
@@ -180,10 +180,6 @@ export function countCheck(): void {
   });
 }
 
-/** Where each family of this run adds its line; the ppid is the Vitest process of the run. */
-const SUMMARY_FILE = join(tmpdir(), `tessera-hostile-summary-${process.ppid}.jsonl`);
-const FAMILIES = 8;
-
 function report(family: string): void {
   const held = registry.held.length;
   const expected = registry.registered;
@@ -191,42 +187,18 @@ function report(family: string): void {
     registry.skipped > 0
       ? ` (${registry.skipped} skipped: library defects, see DEFECT comments)`
       : '';
-  const line =
+  const lines = [
     held === expected
       ? `hostile ${family}: ${held} cases, 6 invariants each: held${skipped}`
-      : `hostile ${family}: ${expected - held} of ${expected} cases FAILED${skipped}`;
-  const lines = [line];
+      : `hostile ${family}: ${expected - held} of ${expected} cases FAILED${skipped}`,
+  ];
   try {
-    appendFileSync(
-      SUMMARY_FILE,
-      `${JSON.stringify({ family, held, failed: expected - held, skipped: registry.skipped, at: Date.now() })}\n`,
-    );
-    const recent = readFileSync(SUMMARY_FILE, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as FamilyResult)
-      .filter((entry) => Date.now() - entry.at < 30 * 60_000);
-    const byFamily = new Map(recent.map((entry) => [entry.family, entry]));
-    const sum = (field: 'held' | 'failed' | 'skipped') =>
-      [...byFamily.values()].reduce((total, entry) => total + entry[field], 0);
-    const all = byFamily.size >= FAMILIES;
-    const verdict =
-      sum('failed') === 0 ? 'all six invariants held for each' : `${sum('failed')} FAILED`;
-    lines.push(
-      `hostile suite${all ? '' : ' so far'}: ${sum('held')} hostile cases ran in ${byFamily.size}${all ? '' : ` of ${FAMILIES}`} families; ${verdict}${sum('skipped') > 0 ? ` (${sum('skipped')} defect cases skipped)` : ''}`,
-    );
+    recordFamily({ family, held, failed: expected - held, skipped: registry.skipped });
+    lines.push(hostileSummaryLine() ?? '');
   } catch {
-    // The per-family line alone still says it.
+    // The family's own line still says it.
   }
   console.log(lines.join('\n'));
-}
-
-interface FamilyResult {
-  family: string;
-  held: number;
-  failed: number;
-  skipped: number;
-  at: number;
 }
 
 async function openCase(suite: HostileSuite, config: Partial<HostileConfig>): Promise<Case> {
