@@ -33,45 +33,32 @@ describe('state', () => {
     });
   });
 
-  // DEFECT: a code response without `state` at the redirect URI while a redirect is pending is
-  // not recognised as a response (response-params.ts `readAuthorizationResponseParams` requires
-  // `state`): nothing is reported, the pending sign-in never ends, and `?code=` stays in the
-  // address bar and the history entry. Expected: state_mismatch like a wrong state, URL cleaned.
-  hostileCase.skip(
-    'a missing state (redirect): refused, the code leaves the address bar',
-    async () => {
-      const c = await suite.open();
-      const session = await signIn(c);
-      suite.provider.script.authorize = (ctx) => ctx.respond({ code: ctx.code, iss: ctx.issuer });
-      const before = await snapshot(c);
-      const outcome = await redirectFlow(c);
-      await assertInvariants(before, outcome, {
-        error: { code: 'state_mismatch', name: 'ClientAuthError' },
-        requests: { authorize: 1 },
-        transaction: 'kept',
-        session,
-      });
-    },
-  );
+  hostileCase('a missing state (redirect): refused, the code leaves the address bar', async () => {
+    const c = await suite.open();
+    const session = await signIn(c);
+    suite.provider.script.authorize = (ctx) => ctx.respond({ code: ctx.code, iss: ctx.issuer });
+    const before = await snapshot(c);
+    const outcome = await redirectFlow(c);
+    await assertInvariants(before, outcome, {
+      error: { code: 'state_mismatch', name: 'ClientAuthError' },
+      requests: { authorize: 1 },
+      transaction: 'kept',
+      session,
+    });
+  });
 
-  // DEFECT: same root cause as the missing state: `?error=access_denied` without `state` is
-  // ignored on load (response-params.ts), so the app hears nothing and the pending redirect
-  // hangs. Expected: state_mismatch (the response cannot be matched), the genuine request kept.
-  hostileCase.skip(
-    'an error response without state (redirect): reported, not ignored',
-    async () => {
-      const c = await suite.open();
-      suite.provider.script.authorize = (ctx) =>
-        ctx.respond({ error: 'access_denied', iss: ctx.issuer });
-      const before = await snapshot(c);
-      const outcome = await redirectFlow(c);
-      await assertInvariants(before, outcome, {
-        error: { code: 'state_mismatch', name: 'ClientAuthError' },
-        requests: { authorize: 1 },
-        transaction: 'kept',
-      });
-    },
-  );
+  hostileCase('an error response without state (redirect): reported, not ignored', async () => {
+    const c = await suite.open();
+    suite.provider.script.authorize = (ctx) =>
+      ctx.respond({ error: 'access_denied', iss: ctx.issuer });
+    const before = await snapshot(c);
+    const outcome = await redirectFlow(c);
+    await assertInvariants(before, outcome, {
+      error: { code: 'state_mismatch', name: 'ClientAuthError' },
+      requests: { authorize: 1 },
+      transaction: 'kept',
+    });
+  });
 
   hostileCase('an empty state (redirect): refused', async () => {
     const c = await suite.open();

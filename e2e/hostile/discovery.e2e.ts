@@ -136,12 +136,7 @@ describe('endpoints', () => {
     httpsCase((base) => httpsDoc(base, { token_endpoint: 'BASE/token' })),
   );
 
-  // DEFECT: a loopback http issuer lets its endpoints be plain http on ANY host:
-  // protocol-client.ts checks each endpoint with `oauth.checkProtocol(url, !insecure)`, and
-  // `insecure` (flows/protocol.ts `allowInsecureRequests`) is true for the whole http authority.
-  // The code and verifier would then travel in clear text to another machine. Expected:
-  // discovery_failed; http only for loopback hosts (the rule config.ts applies to authorities).
-  hostileCase.skip('an http endpoint on another, non-loopback host', async () => {
+  hostileCase('an http endpoint on another, non-loopback host', async () => {
     const c = await discoveryCase((doc) => ({
       ...doc,
       token_endpoint: 'http://idp.hostile.test/token',

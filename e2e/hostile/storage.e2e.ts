@@ -190,13 +190,7 @@ describe('entries beside a signed-in session', () => {
 });
 
 describe('storage that fails', () => {
-  // DEFECT: a storage that refuses writes (quota, a privacy mode that throws) surfaces as
-  // `unexpected_error` with the raw DOMException as cause: the transaction store's save
-  // (cache/transaction-store.ts, via flows/authorize.ts beginAuthorization) and the token
-  // cache's persist (cache/token-cache.ts) rethrow the browser's error untyped. Expected: a typed
-  // BrowserAuthError; `browser_unsupported` is the existing code documented for missing storage
-  // (a new, dedicated code is as good: change the expectation with the fix).
-  hostileCase.skip(
+  hostileCase(
     'storage that throws on every write: a typed error, nothing half-written',
     async () => {
       const c = await suite.open();
@@ -216,7 +210,7 @@ describe('storage that fails', () => {
       const before = await snapshot(c);
       const outcome = await popup(c, { scopes: ['api://b/read'] });
       await assertInvariants(before, outcome, {
-        error: { code: 'browser_unsupported', name: 'BrowserAuthError' },
+        error: { code: 'storage_write_failed', name: 'BrowserAuthError' },
         requests: {},
         session,
       });

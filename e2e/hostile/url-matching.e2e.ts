@@ -150,12 +150,7 @@ describe('paths', () => {
 });
 
 describe('whose token goes where', () => {
-  // DEFECT: `createAuthFetch` (fetch/auth-fetch.ts, resource-map.ts) attaches the API's access
-  // token to the provider's own endpoints (token, discovery, end-session) when a map entry covers
-  // the provider's origin, e.g. an API on the same host as the IdP. msal's interceptors skip the
-  // authority; an access token for an API has no business at the token endpoint. Expected: no
-  // Authorization to the configured authority's endpoints whatever the map says.
-  hostileCase.skip("the provider's own endpoints never get an API token", async () => {
+  hostileCase("the provider's own endpoints never get an API token", async () => {
     const c = await suite.open();
     const session = await signIn(c);
     const provider = suite.provider.url;

@@ -7,7 +7,8 @@ export function readAuthorizationResponseParams(url: URL): URLSearchParams | und
   for (const raw of [url.search, url.hash]) {
     if (raw.length <= 1) continue;
     const params = new URLSearchParams(raw.slice(1));
-    if (params.has('state') && (params.has('code') || params.has('error'))) return params;
+    // `state` may be missing: such a response is still one (to be refused, not ignored).
+    if (params.has('code') || params.has('error')) return params;
   }
   return undefined;
 }

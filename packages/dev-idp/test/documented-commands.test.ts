@@ -43,6 +43,10 @@ const SKIP: Record<string, string> = {
   'npm run format': 'rewrites files in the working tree',
   'npm run test:unit': 'runs this file again (recursion) and every unit test',
   'npm run test:e2e': 'drives real Chromium against the dev IdP: minutes',
+  'npm run build && npm start -- --react':
+    'builds every package, then serves the React demo until Ctrl-C; e2e/react-demo.e2e.ts runs it',
+  'npm start -- --help':
+    'npm start builds the packages (tsc -b) before the help: beyond the time limit',
 };
 
 const COMMAND_TIME_LIMIT_MS = 20_000;

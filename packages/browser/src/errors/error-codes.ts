@@ -42,6 +42,11 @@ export const MONITOR_WINDOW_TIMEOUT = 'monitor_window_timeout';
 export const INTERACTION_IN_PROGRESS = 'interaction_in_progress';
 /** The method needs a browser feature that is missing (Web Crypto, storage). */
 export const BROWSER_UNSUPPORTED = 'browser_unsupported';
+/**
+ * The browser refused to store tokens or a pending request (storage full, or blocked by a
+ * privacy setting); the original error is the `cause`.
+ */
+export const STORAGE_WRITE_FAILED = 'storage_write_failed';
 
 // --- client: the response failed a protocol or security check --------------------------------
 /** `state` in the response did not match a request this app made (RFC 6749 10.12). */

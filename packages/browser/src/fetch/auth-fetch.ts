@@ -10,6 +10,8 @@ import { claimsFromChallenge, parseBearerChallenge } from './www-authenticate.js
 /** Anything that can acquire a token silently, e.g. a `UserAgentApplication`. */
 export interface TokenSource {
   acquireTokenSilent(request: AuthenticationParameters): Promise<AuthResponse>;
+  /** The configuration, when the source has one: URLs under its authority never get a token. */
+  getConfiguration?(): { authority: string };
 }
 
 /** Options of {@link createAuthFetch}. */
@@ -20,6 +22,27 @@ export interface AuthFetchOptions {
   fetch?: FetchLike;
   /** Base for relative URLs and path-only map entries; default `location.href`. */
   baseUrl?: string;
+}
+
+/**
+ * Whether a URL is the provider's own (under the configured authority, on path-segment
+ * boundaries): its token, discovery and sign-out endpoints never receive an API's access token,
+ * whatever the map says — a map entry for the provider's host would otherwise send it there.
+ */
+function atProvider(source: TokenSource, url: string, base: string | undefined): boolean {
+  const authority = source.getConfiguration?.().authority;
+  if (authority === undefined) return false;
+  try {
+    const target = new URL(url, base);
+    const provider = new URL(authority);
+    const path = provider.pathname.replace(/\/?$/, '/');
+    return (
+      target.origin === provider.origin &&
+      `${target.pathname.replace(/\/?$/, '/')}`.startsWith(path)
+    );
+  } catch {
+    return false;
+  }
 }
 
 function urlOf(input: string | URL | Request): string {
@@ -56,8 +79,9 @@ export function createAuthFetch(source: TokenSource, options: AuthFetchOptions):
 
   return async (input, init) => {
     const base = options.baseUrl ?? globalThis.location?.href;
-    const scopes = scopesForUrl(resources, urlOf(input), base);
-    if (scopes === undefined) return inner(input, init);
+    const url = urlOf(input);
+    const scopes = scopesForUrl(resources, url, base);
+    if (scopes === undefined || atProvider(source, url, base)) return inner(input, init);
     // Keep an untouched copy: a Request body can be read only once, and we may retry.
     const retryInput = input instanceof Request ? input.clone() : input;
     const token = await source.acquireTokenSilent({ scopes });

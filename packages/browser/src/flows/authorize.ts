@@ -8,6 +8,7 @@ import type { FlowContext } from './context.js';
 import { protocolFor } from './protocol.js';
 import type { NormalizedRequest } from './request.js';
 import {
+  stored,
   transactionsOf,
   type AuthTransaction,
   type TransactionInteraction,
@@ -60,7 +61,7 @@ export async function beginAuthorization(
   };
   const transactions = transactionsOf(ctx);
   transactions.prune(TRANSACTION_MAX_AGE_MS);
-  transactions.save(secrets.state, transaction);
+  stored(() => transactions.save(secrets.state, transaction));
   return { url, transaction };
 }
 

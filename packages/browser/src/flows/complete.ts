@@ -7,6 +7,7 @@ import type { AuthResponse } from '../types.js';
 import { toAccount } from './account.js';
 import type { FlowContext } from './context.js';
 import { buildAuthResponse } from './silent-cache.js';
+import { stored } from './transaction.js';
 import type { NormalizedRequest } from './request.js';
 
 /**
@@ -55,20 +56,22 @@ export function storeTokenResult(
     resource: request.resource ?? [],
     expiresAt: result.expiresAt,
   };
-  ctx.cache.write({
-    account: {
-      homeAccountId,
-      issuer,
-      authority: request.authority,
-      clientId: ctx.config.clientId,
-      sub: claims.sub,
-      idTokenClaims: claims,
-      updatedAt: 0,
-    },
-    idToken: result.idToken,
-    accessToken,
-    refreshToken: result.refreshToken,
-  });
+  stored(() =>
+    ctx.cache.write({
+      account: {
+        homeAccountId,
+        issuer,
+        authority: request.authority,
+        clientId: ctx.config.clientId,
+        sub: claims.sub,
+        idTokenClaims: claims,
+        updatedAt: 0,
+      },
+      idToken: result.idToken,
+      accessToken,
+      refreshToken: result.refreshToken,
+    }),
+  );
   const account = ctx.cache.getAccount(homeAccountId)!;
   ctx.ended.delete(homeAccountId);
   const response = buildAuthResponse(ctx, account, accessToken, request, false);

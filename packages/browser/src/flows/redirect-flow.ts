@@ -118,13 +118,15 @@ export async function handleRedirectResponse(
   }
   // The app page loaded inside our popup or hidden iframe: hand the response to the opener.
   if (completeAuthorizationCallback(win) !== 'none') return null;
+  const pending = ctx.session.get(pendingKey);
+  // Without `state` and with no redirect of ours pending, `code` or `error` belongs to the app.
+  if (!params.has('state') && pending === undefined) return null;
 
   // Remove the code from the address bar and this history entry before anything else.
   const cleanUrl = withoutAuthorizationResponse(current);
   win.history.replaceState(win.history.state, '', cleanUrl);
 
   const state = params.get('state') ?? '';
-  const pending = ctx.session.get(pendingKey);
   const transaction = transactionsOf(ctx).peek(state);
   if (transaction === undefined || transaction.interaction !== 'redirect') {
     if (pending === undefined) {
@@ -139,7 +141,15 @@ export async function handleRedirectResponse(
     );
   }
 
-  const startPage = transaction.startPage;
+  // The stored start page is used only as an absolute URL on this origin; anything else (an
+  // edited entry) is ignored and the flow finishes where the response landed.
+  let startPage: string | undefined;
+  try {
+    const url = new URL(transaction.startPage ?? '');
+    if (url.origin === current.origin) startPage = url.href;
+  } catch {
+    // not a URL: ignored
+  }
   if (
     ctx.config.navigateToLoginRequestUrl &&
     startPage !== undefined &&

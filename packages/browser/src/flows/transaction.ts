@@ -1,4 +1,6 @@
 import { createTransactionStore } from '../cache/transaction-store.js';
+import { BrowserAuthError } from '../errors/auth-error.js';
+import { STORAGE_WRITE_FAILED } from '../errors/error-codes.js';
 import type { TransactionStore } from '../cache/types.js';
 import type { AuthorizationSecrets } from '../protocol/types.js';
 import type { FlowContext } from './context.js';
@@ -65,4 +67,21 @@ export function transactionsOf(ctx: FlowContext): TransactionStore<AuthTransacti
     stores.set(ctx, store);
   }
   return store;
+}
+
+/**
+ * Runs a storage write of a flow; a refusal by the browser (quota, privacy mode) becomes a typed
+ * `storage_write_failed` with the browser's error as cause, instead of a bare DOMException.
+ */
+export function stored<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (cause) {
+    if (cause instanceof TypeError) throw cause;
+    throw new BrowserAuthError(
+      STORAGE_WRITE_FAILED,
+      "The browser refused to store the sign-in's data (storage full or blocked).",
+      { cause },
+    );
+  }
 }

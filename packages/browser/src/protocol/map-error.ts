@@ -69,7 +69,9 @@ export function mapProtocolError(
   // carry `claim` and/or `claims`, algorithm checks the JWT `header`. Read before scrubbing.
   const claim = field(cause, 'claim');
   const claims = field(cause, 'claims');
-  const idToken = claim ?? claims ?? field(cause, 'header');
+  // A JWT that does not even split into three parts comes back as the JWS string itself.
+  const idToken =
+    claim ?? claims ?? field(cause, 'header') ?? (typeof cause == 'string' || undefined);
   const challenge =
     error instanceof oauth.WWWAuthenticateChallengeError &&
     // RFC 6749 5.2: a failed client authentication is answered 401 + WWW-Authenticate.

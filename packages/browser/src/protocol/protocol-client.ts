@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { isLoopbackHost } from '../config.js';
 import { ClientAuthError, type AuthError } from '../errors/auth-error.js';
 import {
   DISCOVERY_FAILED,
@@ -168,7 +169,9 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
                   throw new ClientAuthError(
                     post ? INVALID_RESPONSE : DISCOVERY_FAILED,
                     'Redirect refused: fetch must not follow redirects.',
-                    { requestSent: !!post },
+                    // Followed: the body went to wherever the redirect pointed. A redirect the
+                    // browser did not follow (opaque) means the endpoint answered without it.
+                    { requestSent: !!post && r.redirected },
                   );
                 }
                 return new Response(r.body && (await r.arrayBuffer()), r);
@@ -320,7 +323,15 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
             `Issuer "${issuer}" is not "${expected}": set the authority to the issuer exactly.`,
           );
         }
-        const as = await oauth.processDiscoveryResponse(new URL(expected), response);
+        const listed = await oauth.processDiscoveryResponse(new URL(expected), response);
+        // OIDC Core 2: unsigned ID tokens are only for clients registered for them, which this
+        // one never is; whatever the provider lists, "none" is never an accepted algorithm.
+        const algs = listed.id_token_signing_alg_values_supported?.filter((alg) => alg != 'none');
+        const as: oauth.AuthorizationServer = algs?.length
+          ? { ...listed, id_token_signing_alg_values_supported: algs }
+          : (Object.fromEntries(
+              Object.entries(listed).filter(([k]) => k != 'id_token_signing_alg_values_supported'),
+            ) as oauth.AuthorizationServer);
         /** An endpoint's URL, checked like oauth4webapi checks the ones it calls. */
         const endpoint = (
           name: 'authorization_endpoint' | 'token_endpoint' | 'end_session_endpoint',
@@ -330,7 +341,9 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           try {
             if (typeof value == 'string') {
               const url = new URL(value);
-              oauth.checkProtocol(url, !insecure);
+              // http only where the authority is http AND the endpoint is on loopback too: a
+              // loopback issuer must not send codes and verifiers in clear text elsewhere.
+              oauth.checkProtocol(url, !(insecure && isLoopbackHost(url.hostname)));
               return url.href;
             }
           } catch {
@@ -458,6 +471,11 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     if (expiresIn === undefined) {
       logger.warning('Token response: expires_in missing, assuming 300 s');
       expiresIn = 300;
+    }
+    // oauth4webapi takes any finite number; a lifetime beyond 10 years is not a lifetime (and
+    // 1e300 s is no Date at all).
+    if (!(expiresIn <= 315_360_000)) {
+      throw new ClientAuthError(INVALID_RESPONSE, 'Token response: expires_in is out of range.');
     }
     const claims = oauth.getValidatedIdTokenClaims(response);
     // OIDC Core 3.1.3.7, where oauth4webapi checks less. Step 3: the ID token MUST be rejected if

@@ -105,3 +105,26 @@ describe('createAuthFetch', () => {
     expect(inner.seen).toHaveLength(0);
   });
 });
+
+describe('createAuthFetch and the provider', () => {
+  it("never sends an API's token to the provider's own URLs, even when the map covers its host", async () => {
+    const seen: (string | null)[] = [];
+    const source = {
+      acquireTokenSilent: () =>
+        Promise.resolve({ accessToken: 'at', tokenType: 'Bearer' } as AuthResponse),
+      getConfiguration: () => ({ authority: 'https://idp.example/realms/app' }),
+    };
+    const authFetch = createAuthFetch(source, {
+      protectedResourceMap: { 'https://idp.example': ['api://x/read'] },
+      fetch: (input, init) => {
+        seen.push(new Request(input, init).headers.get('authorization'));
+        return Promise.resolve(new Response('ok'));
+      },
+    });
+    await authFetch('https://idp.example/realms/app/protocol/openid-connect/token');
+    await authFetch('https://idp.example/realms/app');
+    await authFetch('https://idp.example/realms/application/api');
+    await authFetch('https://idp.example/admin/api');
+    expect(seen).toEqual([null, null, 'Bearer at', 'Bearer at']);
+  });
+});
