@@ -1,8 +1,10 @@
 import type { Reporter, TestModule } from 'vitest/node';
+import { hostileSummaryLine } from '../e2e/hostile/summary.js';
 
 /**
- * Prints one closing line, `tests: N passed, N failed, N skipped`, that CI systems read
- * without knowing Vitest's own summary format.
+ * Prints the closing lines: the hostile-provider suite's verdict when it ran, then
+ * `tests: N passed, N failed, N skipped`, which CI systems read without knowing Vitest's own
+ * summary format.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
@@ -18,6 +20,10 @@ export default class SummaryReporter implements Reporter {
       }
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed += 1;
     }
+    // The hostile-provider suite's verdict (how many cases, whether all six invariants held),
+    // collected from its workers; absent when the run had none of its files.
+    const hostile = hostileSummaryLine(process.pid, true);
+    if (hostile !== undefined) process.stdout.write(`\n${hostile}`);
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
