@@ -24,6 +24,7 @@ const binScript = join(packageDir, 'bin', 'tessera-dev-idp.js');
 /** Commands run to completion; each must exit 0 within COMMAND_TIME_LIMIT_MS and print `output`. */
 const RUN: Record<string, { output: RegExp }> = {
   'npx tessera-dev-idp --help': { output: /^Usage: tessera-dev-idp \[flags\]$/m },
+  'npm run bench -- --help': { output: /^Usage: npm run bench -- \[options\]$/m },
 };
 
 /** Commands not run here, and why. npm scripts among them are still checked to exist. */
