@@ -17,7 +17,12 @@ import {
   toAuthError,
   type AuthError,
 } from './errors/auth-error.js';
-import { BROWSER_UNSUPPORTED, NETWORK_ERROR, NO_ACCOUNT } from './errors/error-codes.js';
+import {
+  BLOCK_NESTED_FLOWS,
+  BROWSER_UNSUPPORTED,
+  NETWORK_ERROR,
+  NO_ACCOUNT,
+} from './errors/error-codes.js';
 import {
   EventHub,
   type AuthEvent,
@@ -32,7 +37,8 @@ import type { RedirectOutcome } from './flows/redirect-flow.js';
 import { normalizeRequest } from './flows/request.js';
 import { fromCache, selectAccount } from './flows/silent-cache.js';
 import { createInteractionLock } from './interaction/interaction-lock.js';
-import { openPopupWindow } from './interaction/popup-window.js';
+import { openPopupWindow, POPUP_NAME_PREFIX } from './interaction/popup-window.js';
+import { IFRAME_NAME_PREFIX } from './interaction/response-message.js';
 import type { AutoRenewer } from './session/auto-renew.js';
 import { createLogger } from './logger.js';
 import { resolvePorts } from './ports.js';
@@ -237,7 +243,29 @@ export class UserAgentApplication {
     }
   }
 
+  /**
+   * Refuses every flow in a window that is one of our own popups or hidden iframes (the app's
+   * page is the redirect URI, so the whole app boots there): that window only hands the
+   * response back; a flow started there would nest popups or renew in a loop.
+   *
+   * @throws BrowserAuthError `block_nested_flows`
+   */
+  #refuseNested(): void {
+    const win = this.#ctx.ports.window;
+    const name = win?.name ?? '';
+    if (
+      name.startsWith(POPUP_NAME_PREFIX) ||
+      (win?.parent !== win && name.startsWith(IFRAME_NAME_PREFIX))
+    ) {
+      throw new BrowserAuthError(
+        BLOCK_NESTED_FLOWS,
+        'This window is a sign-in popup or hidden iframe of the app; start flows in the main window.',
+      );
+    }
+  }
+
   #normalize(request: AuthenticationParameters) {
+    this.#refuseNested();
     return normalizeRequest(request, this.#ctx.config.clientId, this.#ctx.ports.getRandomValues);
   }
 
@@ -332,6 +360,7 @@ export class UserAgentApplication {
    * inside the user gesture. Returns the slot's release function and the window.
    */
   #beginInteraction(withPopup: boolean): { release: () => void; popup: Window | undefined } {
+    this.#refuseNested();
     const release = this.#ctx.interactions.beginInteraction();
     const win = this.#ctx.ports.window;
     try {

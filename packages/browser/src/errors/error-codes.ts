@@ -47,6 +47,11 @@ export const BROWSER_UNSUPPORTED = 'browser_unsupported';
  * privacy setting); the original error is the `cause`.
  */
 export const STORAGE_WRITE_FAILED = 'storage_write_failed';
+/**
+ * The app was loaded inside one of the library's own popups or hidden iframes (its page is the
+ * redirect URI): that window only hands the response back, and starts no flow of its own.
+ */
+export const BLOCK_NESTED_FLOWS = 'block_nested_flows';
 
 // --- client: the response failed a protocol or security check --------------------------------
 /** `state` in the response did not match a request this app made (RFC 6749 10.12). */
