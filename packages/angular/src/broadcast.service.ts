@@ -1,5 +1,11 @@
 import { Injectable } from '@angular/core';
-import { STARTING_SNAPSHOT, type Account, type AuthSnapshot } from '@tessera/browser';
+import {
+  interactionStatusOf,
+  STARTING_SNAPSHOT,
+  type Account,
+  type AuthSnapshot,
+  type InteractionStatus,
+} from '@tessera/browser';
 import {
   BehaviorSubject,
   distinctUntilChanged,
@@ -10,25 +16,7 @@ import {
   type Subscription,
 } from 'rxjs';
 
-/**
- * What is in progress, with msal-angular's `InteractionStatus` names: `startup` until the core
- * has handled a redirect response and read its cache, then the kind of popup or redirect under
- * way (`login`, `acquireToken`, `logout`), else `none`. Silent renewals are not interactions.
- */
-export const InteractionStatus = {
-  Startup: 'startup',
-  Login: 'login',
-  AcquireToken: 'acquireToken',
-  Logout: 'logout',
-  None: 'none',
-} as const;
-export type InteractionStatus = (typeof InteractionStatus)[keyof typeof InteractionStatus];
-
-/** The {@link InteractionStatus} a core snapshot stands for. */
-export function interactionStatusOf(snapshot: AuthSnapshot): InteractionStatus {
-  if (snapshot.interaction !== null) return snapshot.interaction.kind;
-  return snapshot.status === 'starting' ? InteractionStatus.Startup : InteractionStatus.None;
-}
+export { InteractionStatus, interactionStatusOf } from '@tessera/browser';
 
 /** One message on the {@link BroadcastService} bus. */
 export interface MsalBroadcastMessage {

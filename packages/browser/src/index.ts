@@ -36,6 +36,7 @@ export type {
   SessionEndReason,
 } from './events.js';
 export { STARTING_SNAPSHOT } from './state.js';
+export { InteractionStatus, interactionStatusOf } from './interaction-status.js';
 export type { AuthSnapshot, AuthStatus, AuthInteraction } from './state.js';
 export { LogLevel } from './logger.js';
 export type { LoggerCallback, LoggerOptions } from './logger.js';

@@ -22,19 +22,7 @@ export type MsalReactClient = Pick<
   | 'removeEventCallback'
 >;
 
-/**
- * msal-react's `inProgress` values (`InteractionStatus` of `@azure/msal-browser`): `startup`
- * until the core has handled any redirect response and read its cache, then the kind of popup
- * or redirect under way, else `none`. Silent renewals are not interactions.
- */
-export const InteractionStatus = {
-  Startup: 'startup',
-  Login: 'login',
-  AcquireToken: 'acquireToken',
-  Logout: 'logout',
-  None: 'none',
-} as const;
-export type InteractionStatus = (typeof InteractionStatus)[keyof typeof InteractionStatus];
+export { InteractionStatus, interactionStatusOf } from '@tessera/browser';
 
 /** How `useMsalAuthentication` signs in or asks for a token (msal-browser's names). */
 export const InteractionType = {
@@ -43,12 +31,6 @@ export const InteractionType = {
   Silent: 'silent',
 } as const;
 export type InteractionType = (typeof InteractionType)[keyof typeof InteractionType];
-
-/** The {@link InteractionStatus} a snapshot stands for. */
-export function interactionStatusOf(snapshot: AuthSnapshot): InteractionStatus {
-  if (snapshot.interaction !== null) return snapshot.interaction.kind;
-  return snapshot.status === 'starting' ? InteractionStatus.Startup : InteractionStatus.None;
-}
 
 /**
  * What a server render (and the first client render of a hydrated page) sees: signed out,
