@@ -45,6 +45,7 @@ export type { NavigationClient } from './interaction/types.js';
 export type { ProtocolMode } from './protocol/types.js';
 export { createAuthFetch } from './fetch/auth-fetch.js';
 export type { AuthFetchOptions, TokenSource } from './fetch/auth-fetch.js';
+export { claimsFromChallenge, parseBearerChallenge } from './fetch/www-authenticate.js';
 export {
   parseProtectedResourceMap,
   findProtectedResource,
