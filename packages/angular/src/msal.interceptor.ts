@@ -1,15 +1,18 @@
-import type {
-  HttpEvent,
-  HttpHandler,
-  HttpHandlerFn,
-  HttpInterceptor,
-  HttpInterceptorFn,
-  HttpRequest,
+import {
+  HttpErrorResponse,
+  type HttpEvent,
+  type HttpHandler,
+  type HttpHandlerFn,
+  type HttpInterceptor,
+  type HttpInterceptorFn,
+  type HttpRequest,
 } from '@angular/common/http';
 import { DOCUMENT, inject, Injectable } from '@angular/core';
 import {
+  claimsFromChallenge,
   findProtectedResource,
   isInteractionRequiredAuthError,
+  parseBearerChallenge,
   scopesForUrl,
   type AuthenticationParameters,
   type AuthResponse,
@@ -77,6 +80,32 @@ function interactiveFallback(
 }
 
 /**
+ * The claims a resource server asks for in a `401` answer to a request we attached a token to:
+ * `WWW-Authenticate: Bearer error="insufficient_claims", claims="<base64 JSON>"` (RFC 6750 3.1
+ * error codes extended by the claims challenge of OpenID Connect / Entra ID Conditional Access;
+ * the JSON is an OIDC Core 5.5 claims request). Undefined for anything else, including a `401`
+ * without such a challenge (an expired or revoked token, a wrong audience): another token for
+ * the same request would not fix those.
+ */
+function claimsChallengeOf(error: unknown): string | undefined {
+  if (!(error instanceof HttpErrorResponse) || error.status !== 401) return undefined;
+  return claimsFromChallenge(parseBearerChallenge(error.headers.get('WWW-Authenticate')));
+}
+
+/**
+ * `acquireTokenSilent(request)`, then — only for an interaction-required error, and only when
+ * configured — a popup or redirect with the same request.
+ */
+function acquire(
+  request: AuthenticationParameters,
+  ctx: MsalInterceptorContext,
+): Observable<AuthResponse> {
+  return defer(() => ctx.msal.acquireTokenSilent(request)).pipe(
+    catchError((error: unknown) => interactiveFallback(error, request, ctx)),
+  );
+}
+
+/**
  * The one implementation behind {@link MsalInterceptor} and {@link msalInterceptor}.
  *
  * A request whose URL is not protected (or that already carries `Authorization`) is passed to
@@ -87,7 +116,17 @@ function interactiveFallback(
  * `interactionFallback` (or `popUp`) says so, and otherwise errors the `HttpClient` call with
  * the `AuthError`.
  *
- * @see RFC 6750 2.1 (the Authorization request header)
+ * Claims challenge: when the API answers the protected request with `401` and
+ * `WWW-Authenticate: Bearer error="insufficient_claims", claims="..."` (e.g. Entra ID
+ * Conditional Access asking for MFA), the interceptor acquires a new token with
+ * `{ scopes, claims: <the decoded claims JSON>, forceRefresh: true }` — silently, with the same
+ * interactive fallback as above, since a step-up usually needs the user — and sends the request
+ * again, once. The retry's answer goes to the caller as it is, even another challenge, so a
+ * provider and an API that disagree cannot loop. A `401` without a claims challenge is not
+ * retried: it goes to the caller unchanged, as an `HttpErrorResponse`.
+ *
+ * @see RFC 6750 2.1 (the Authorization request header), RFC 6750 3.1 (the `WWW-Authenticate`
+ *   error response), OIDC Core 5.5 (the claims request)
  */
 export function interceptWithMsal(
   req: HttpRequest<unknown>,
@@ -102,9 +141,21 @@ export function interceptWithMsal(
     scopes,
     ...(extra !== undefined && { extraQueryParameters: { ...extra } }),
   };
-  return defer(() => ctx.msal.acquireTokenSilent(request)).pipe(
-    catchError((error: unknown) => interactiveFallback(error, request, ctx)),
-    switchMap((token) => next(withToken(req, token))),
+  return acquire(request, ctx).pipe(
+    switchMap((token) =>
+      // Only the API's answer is inspected: an AuthError from acquiring goes to the caller as is.
+      next(withToken(req, token)).pipe(
+        catchError((error: unknown) => {
+          const claims = claimsChallengeOf(error);
+          if (claims === undefined) return throwError(() => error);
+          // The challenged token must not come back from the cache: ask the provider for one
+          // that carries the claims (as the core's createAuthFetch does).
+          const stepUp: AuthenticationParameters = { ...request, claims, forceRefresh: true };
+          // No catchError here: the retry's answer, challenge or not, is the caller's.
+          return acquire(stepUp, ctx).pipe(switchMap((stepped) => next(withToken(req, stepped))));
+        }),
+      ),
+    ),
   );
 }
 

@@ -263,6 +263,185 @@ describe.each(styles)('$name', (style) => {
     expect(events).toEqual([]);
   });
 
+  describe('claims challenge (RFC 6750 3.1 WWW-Authenticate, insufficient_claims)', () => {
+    // What Entra ID Conditional Access sends: a base64 OIDC Core 5.5 claims request.
+    const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
+    const challenge = `Bearer realm="", error="insufficient_claims", claims="${btoa(claims)}"`;
+    const unauthorized = (wwwAuthenticate?: string) => ({
+      status: 401,
+      statusText: 'Unauthorized',
+      headers: wwwAuthenticate === undefined ? {} : { 'WWW-Authenticate': wwwAuthenticate },
+    });
+
+    beforeEach(() => {
+      app.silent = (request) =>
+        Promise.resolve(
+          tokenFor(request.scopes ?? [], request.claims === undefined ? 'plain' : 'stepped'),
+        );
+    });
+
+    it('re-acquires with the decoded claims and retries once with the new token', async () => {
+      const { http, backend } = setUp();
+      let body: unknown;
+      http.post(GRAPH, { send: 1 }).subscribe((value) => (body = value));
+      await settle();
+      const first = backend.expectOne(GRAPH);
+      expect(first.request.headers.get('Authorization')).toBe('Bearer plain');
+      first.flush({ error: 'insufficient_claims' }, unauthorized(challenge));
+      await settle();
+      const retry = backend.expectOne(GRAPH);
+      expect(retry.request.headers.get('Authorization')).toBe('Bearer stepped');
+      expect(retry.request.method).toBe('POST');
+      expect(retry.request.body).toEqual({ send: 1 });
+      retry.flush({ ok: true });
+      expect(body).toEqual({ ok: true });
+      expect(app.callsOf('acquireTokenSilent').map((c) => c.request)).toEqual([
+        { scopes: ['user.read', 'mail.send'] },
+        { scopes: ['user.read', 'mail.send'], claims, forceRefresh: true },
+      ]);
+      backend.verify();
+    });
+
+    it('keeps the configured extraQueryParameters on the claims request', async () => {
+      const { http, backend } = setUp({ extraQueryParameters: { domain_hint: 'example.com' } });
+      http.get(GRAPH).subscribe();
+      await settle();
+      backend.expectOne(GRAPH).flush(null, unauthorized(challenge));
+      await settle();
+      backend.expectOne(GRAPH).flush({});
+      expect(app.callsOf('acquireTokenSilent')[1]?.request).toEqual({
+        scopes: ['user.read', 'mail.send'],
+        extraQueryParameters: { domain_hint: 'example.com' },
+        claims,
+        forceRefresh: true,
+      });
+    });
+
+    it('does not retry a second time when the retry is challenged again', async () => {
+      const { http, backend } = setUp();
+      let received: unknown;
+      http.get(GRAPH).subscribe({ error: (e: unknown) => (received = e) });
+      await settle();
+      backend.expectOne(GRAPH).flush(null, unauthorized(challenge));
+      await settle();
+      const retry = backend.expectOne(GRAPH);
+      expect(retry.request.headers.get('Authorization')).toBe('Bearer stepped');
+      retry.flush({ again: true }, unauthorized(challenge));
+      await settle();
+      backend.expectNone(GRAPH);
+      expect(received).toBeInstanceOf(HttpErrorResponse);
+      const response = received as HttpErrorResponse;
+      expect(response.status).toBe(401);
+      expect(response.error).toEqual({ again: true });
+      expect(response.headers.get('WWW-Authenticate')).toBe(challenge);
+      expect(app.callsOf('acquireTokenSilent')).toHaveLength(2);
+      backend.verify();
+    });
+
+    it.each([
+      ['no WWW-Authenticate header', undefined],
+      ['an invalid_token challenge', 'Bearer error="invalid_token", error_description="expired"'],
+      ['insufficient_claims without claims', 'Bearer error="insufficient_claims"'],
+      ['claims that are not JSON', `Bearer error="insufficient_claims", claims="${btoa('x{')}"`],
+      ['another scheme only', `Basic realm="api", error="insufficient_claims"`],
+    ])('passes a 401 with %s through unchanged, without a retry', async (_name, header) => {
+      const { http, backend } = setUp();
+      let received: unknown;
+      http.get(GRAPH).subscribe({ error: (e: unknown) => (received = e) });
+      await settle();
+      backend.expectOne(GRAPH).flush({ why: 'no' }, unauthorized(header));
+      await settle();
+      backend.expectNone(GRAPH);
+      expect(received).toBeInstanceOf(HttpErrorResponse);
+      const response = received as HttpErrorResponse;
+      expect(response.status).toBe(401);
+      expect(response.error).toEqual({ why: 'no' });
+      expect(response.headers.get('WWW-Authenticate')).toBe(header ?? null);
+      expect(app.callsOf('acquireTokenSilent')).toHaveLength(1);
+      backend.verify();
+    });
+
+    it('does not treat a challenge on another status as one', async () => {
+      const { http, backend } = setUp();
+      let received: unknown;
+      http.get(GRAPH).subscribe({ error: (e: unknown) => (received = e) });
+      await settle();
+      backend.expectOne(GRAPH).flush(null, {
+        status: 403,
+        statusText: 'Forbidden',
+        headers: { 'WWW-Authenticate': challenge },
+      });
+      await settle();
+      backend.expectNone(GRAPH);
+      expect((received as HttpErrorResponse).status).toBe(403);
+      expect(app.callsOf('acquireTokenSilent')).toHaveLength(1);
+    });
+
+    it('leaves unprotected URLs untouched, challenge or not', async () => {
+      const { http, backend } = setUp();
+      let received: unknown;
+      http.get('https://elsewhere.example/me').subscribe({ error: (e: unknown) => (received = e) });
+      const sent = backend.expectOne('https://elsewhere.example/me');
+      expect(sent.request.headers.has('Authorization')).toBe(false);
+      sent.flush(null, unauthorized(challenge));
+      await settle();
+      backend.expectNone('https://elsewhere.example/me');
+      expect((received as HttpErrorResponse).status).toBe(401);
+      expect(app.calls).toEqual([]);
+    });
+
+    it('does not answer a challenge to a token the app attached itself', async () => {
+      const { http, backend } = setUp();
+      let received: unknown;
+      http
+        .get(GRAPH, { headers: { Authorization: 'Bearer mine' } })
+        .subscribe({ error: (e: unknown) => (received = e) });
+      backend.expectOne(GRAPH).flush(null, unauthorized(challenge));
+      await settle();
+      backend.expectNone(GRAPH);
+      expect((received as HttpErrorResponse).status).toBe(401);
+      expect(app.calls).toEqual([]);
+    });
+
+    it('with popUp: a claims request that needs the user goes to a popup with the claims', async () => {
+      app.silent = (request) =>
+        request.claims === undefined
+          ? Promise.resolve(tokenFor(request.scopes ?? [], 'plain'))
+          : Promise.reject(new InteractionRequiredAuthError('interaction_required', 'MFA'));
+      const { http, backend, failures } = setUp({ popUp: true });
+      http.get(GRAPH).subscribe();
+      await settle();
+      backend.expectOne(GRAPH).flush(null, unauthorized(challenge));
+      await settle();
+      const retry = backend.expectOne(GRAPH);
+      expect(retry.request.headers.get('Authorization')).toBe('Bearer popup-token');
+      retry.flush({});
+      expect(app.callsOf('acquireTokenPopup').map((c) => c.request)).toEqual([
+        { scopes: ['user.read', 'mail.send'], claims, forceRefresh: true },
+      ]);
+      expect(failures).toHaveLength(1);
+      backend.verify();
+    });
+
+    it('without a fallback: a claims request that needs the user errors the call with the AuthError', async () => {
+      const error = new InteractionRequiredAuthError('interaction_required', 'MFA');
+      app.silent = (request) =>
+        request.claims === undefined
+          ? Promise.resolve(tokenFor(request.scopes ?? [], 'plain'))
+          : Promise.reject(error);
+      const { http, backend, failures } = setUp();
+      let received: unknown;
+      http.get(GRAPH).subscribe({ error: (e: unknown) => (received = e) });
+      await settle();
+      backend.expectOne(GRAPH).flush(null, unauthorized(challenge));
+      await settle();
+      backend.expectNone(GRAPH);
+      expect(received).toBe(error);
+      expect(failures).toEqual([error]);
+      expect(app.callsOf('acquireTokenPopup')).toEqual([]);
+    });
+  });
+
   it('starts token work only when the request is subscribed', async () => {
     const { http } = setUp();
     const pending = http.get(GRAPH);
