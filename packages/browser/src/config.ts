@@ -23,8 +23,22 @@ export interface AuthOptions {
    * or an Entra-style `https://login.microsoftonline.com/{tenant}`. Default the Entra `common` authority.
    */
   authority?: string;
-  /** `AAD` for Entra-style authorities (default for Microsoft hosts), else `OIDC`. */
+  /** `AAD` for Entra-style authorities (default for Microsoft hosts and `knownAuthorities`), else `OIDC`. */
   protocolMode?: ProtocolMode;
+  /**
+   * Hosts (`host` or `host:port`) that serve Entra-style authorities besides Microsoft's own:
+   * Azure AD B2C (`contoso.b2clogin.com`), Entra External ID (`contoso.ciamlogin.com`) and their
+   * custom domains. Their authorities default to `protocolMode: 'AAD'`, which accepts the
+   * tenant-id issuer these hosts answer with for a tenant named by domain or a B2C policy path.
+   */
+  knownAuthorities?: string[];
+  /**
+   * Whether sign-ins ask for `offline_access` (a refresh token, OIDC Core 11). Default: when the
+   * provider lists it in `scopes_supported`, or lists no scopes. Some providers refuse a scope
+   * they do not list (Google's discovery does not list it). `true` always asks; `false` never
+   * does, and silent renewal then relies on the hidden iframe.
+   */
+  offlineAccess?: boolean;
   /** Where the provider sends responses; must be on the page's origin. Default: the current page without query or fragment. */
   redirectUri?: string | (() => string);
   /** Where the provider sends the user after sign-out; must be on the page's origin. Default: `redirectUri`. */
@@ -125,6 +139,8 @@ export interface ResolvedConfiguration {
   networkTimeout: number;
   /** `auth.authorityMetadata` as given, checked to be a JSON object. */
   authorityMetadata: string | Record<string, unknown> | undefined;
+  /** `auth.offlineAccess`; undefined: decided by the provider's `scopes_supported`. */
+  offlineAccess: boolean | undefined;
 }
 
 /** The msal default authority. */
@@ -335,8 +351,21 @@ export function resolveConfiguration(
   }
   const authorityUrl = parseAuthority(auth.authority ?? DEFAULT_AUTHORITY);
   const authority = authorityOf(authorityUrl);
+  const known = auth.knownAuthorities ?? [];
+  if (!Array.isArray(known) || known.some((h) => typeof h !== 'string' || !/^[^/?#\s]+$/.test(h))) {
+    fail(
+      INVALID_CONFIGURATION,
+      'auth.knownAuthorities must be an array of host names, e.g. ["contoso.b2clogin.com"].',
+    );
+  }
   const protocolMode: ProtocolMode =
-    auth.protocolMode ?? (MICROSOFT_HOSTS.includes(authorityUrl.hostname) ? 'AAD' : 'OIDC');
+    auth.protocolMode ??
+    (MICROSOFT_HOSTS.includes(authorityUrl.hostname) ||
+    known.some(
+      (h) => h.toLowerCase() === authorityUrl.host || h.toLowerCase() === authorityUrl.hostname,
+    )
+      ? 'AAD'
+      : 'OIDC');
   if (protocolMode !== 'OIDC' && protocolMode !== 'AAD') {
     fail(INVALID_CONFIGURATION, 'auth.protocolMode must be "OIDC" or "AAD".');
   }
@@ -388,5 +417,9 @@ export function resolveConfiguration(
       nonNegative('system.networkTimeout', system.networkTimeout, 10_000) ||
       fail(INVALID_CONFIGURATION, 'system.networkTimeout must be more than 0 ms.'),
     authorityMetadata: checkMetadata(auth.authorityMetadata),
+    offlineAccess:
+      auth.offlineAccess === undefined || typeof auth.offlineAccess === 'boolean'
+        ? auth.offlineAccess
+        : fail(INVALID_CONFIGURATION, 'auth.offlineAccess must be true, false or left out.'),
   };
 }

@@ -17,6 +17,7 @@ export const EventType = {
   LOGOUT_FAILURE: 'msal:logoutFailure',
   ACCOUNT_ADDED: 'msal:accountAdded',
   ACCOUNT_REMOVED: 'msal:accountRemoved',
+  ACTIVE_ACCOUNT_CHANGED: 'msal:activeAccountChanged',
   SESSION_ENDED: 'msal:sessionEnded',
   IDLE_WARNING: 'msal:idleWarning',
 } as const;
@@ -63,6 +64,8 @@ export interface EventPayloadMap {
   'msal:logoutFailure': null;
   'msal:accountAdded': Account;
   'msal:accountRemoved': Account | null;
+  /** The new active account, or null (none set, or it signed out). */
+  'msal:activeAccountChanged': Account | null;
   'msal:sessionEnded': SessionEnded;
   /** Idle sign-out is near: it happens in `remainingMs` unless the user acts in some tab. */
   'msal:idleWarning': { remainingMs: number };

@@ -1,5 +1,6 @@
 import type { AuthError } from './errors/auth-error.js';
 import { toAccount } from './flows/account.js';
+import { defaultAccount } from './flows/silent-cache.js';
 import type { FlowContext } from './flows/context.js';
 import type { Account } from './types.js';
 
@@ -25,7 +26,10 @@ export interface AuthInteraction {
  */
 export interface AuthSnapshot {
   readonly status: AuthStatus;
-  /** The only signed-in account, else the most recently signed in; null when signed out. */
+  /**
+   * The account calls without `account` are for (`getAccount()`): the active account, else the
+   * only signed-in one; null when signed out or when several are signed in and none is active.
+   */
   readonly account: Account | null;
   /** Every signed-in account, most recently signed in first. */
   readonly accounts: readonly Account[];
@@ -79,14 +83,22 @@ export function createAuthState(
           : 'signedOut';
     const s = snapshot;
     // Same content, same object: subscribers re-render only on a real change.
-    if (raw === seen && status === s.status && interaction === s.interaction && error === s.error) {
+    const current = defaultAccount(ctx);
+    const account = current === undefined ? null : toAccount(current);
+    if (
+      raw === seen &&
+      account === s.account &&
+      status === s.status &&
+      interaction === s.interaction &&
+      error === s.error
+    ) {
       return;
     }
     seen = raw;
     const accounts = raw.map(toAccount);
     snapshot = Object.freeze({
       status,
-      account: accounts[0] ?? null,
+      account,
       accounts,
       interaction,
       error,

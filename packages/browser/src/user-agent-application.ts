@@ -35,7 +35,12 @@ import type { FlowContext } from './flows/context.js';
 import type { LogoutRequest } from './flows/logout-flow.js';
 import type { RedirectOutcome } from './flows/redirect-flow.js';
 import { normalizeRequest } from './flows/request.js';
-import { fromCache, selectAccount } from './flows/silent-cache.js';
+import {
+  asIdTokenResponse,
+  defaultAccount,
+  fromCache,
+  selectAccount,
+} from './flows/silent-cache.js';
 import { createInteractionLock } from './interaction/interaction-lock.js';
 import { openPopupWindow, POPUP_NAME_PREFIX } from './interaction/popup-window.js';
 import { IFRAME_NAME_PREFIX } from './interaction/response-message.js';
@@ -153,6 +158,16 @@ export class UserAgentApplication {
         }
       });
     }
+    // `msal:activeAccountChanged`, whatever changed it: a sign-in, setActiveAccount, a
+    // sign-out, or another tab.
+    let active = cache.getActiveAccountId();
+    cache.subscribe(() => {
+      const now = cache.getActiveAccountId();
+      if (now === active) return;
+      active = now;
+      const entity = now === undefined ? undefined : cache.getAccount(now);
+      ctx.events.emit('msal:activeAccountChanged', 'none', entity ? toAccount(entity) : null);
+    });
     this.#ready = this.#start().then(() => {
       this.#isReady = true;
     });
@@ -325,7 +340,8 @@ export class UserAgentApplication {
         );
       }
       const { renewSilently } = await load(() => import('./flows/renew.js'));
-      const response = await renewSilently(ctx, account, checked, normalized, skipCache);
+      const renewed = await renewSilently(ctx, account, checked, normalized, skipCache);
+      const response = normalized.idTokenOnly ? asIdTokenResponse(renewed) : renewed;
       this.#remember(request, response);
       return response;
     });
@@ -473,10 +489,34 @@ export class UserAgentApplication {
     return outcome.kind === 'response' ? outcome.response : null;
   }
 
-  /** The signed-in account when exactly one is known here, else null (use getAllAccounts). */
+  /**
+   * The account calls without an `account` are for: the active account, else the only one
+   * known here, else null (several accounts and none active; see {@link setActiveAccount}).
+   */
   getAccount(): Account | null {
-    const accounts = this.#ctx.cache.getAccounts();
-    return accounts.length === 1 ? toAccount(accounts[0]!) : null;
+    const account = defaultAccount(this.#ctx);
+    return account === undefined ? null : toAccount(account);
+  }
+
+  /**
+   * The active account, or null. An interactive sign-in makes its account active, so a second
+   * user signing in becomes the one silent calls without `account` serve; the first keeps its
+   * tokens and is served when asked for by `account`. Stored with the tokens: it survives a
+   * reload, and tabs sharing `localStorage` follow it.
+   */
+  getActiveAccount(): Account | null {
+    const id = this.#ctx.cache.getActiveAccountId();
+    const entity = id === undefined ? undefined : this.#ctx.cache.getAccount(id);
+    return entity === undefined ? null : toAccount(entity);
+  }
+
+  /**
+   * Makes `account` the one calls without an `account` are for (`null`: none, so with several
+   * accounts such calls fail with `no_account`). An account not signed in here is ignored.
+   * Fires `msal:activeAccountChanged` when the active account changes.
+   */
+  setActiveAccount(account: Account | null): void {
+    this.#ctx.cache.setActiveAccountId(account?.homeAccountId);
   }
 
   /** Every account signed in to this app in this cache. */

@@ -38,6 +38,33 @@ describe('resolveConfiguration', () => {
     expect(resolveConfiguration(origin, PAGE).authority).toBe('https://idp.example.com');
   });
 
+  it('uses AAD mode for hosts in auth.knownAuthorities (B2C, External ID)', () => {
+    const b2c = 'https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signin';
+    const known = { clientId: 'app', authority: b2c, knownAuthorities: ['contoso.b2clogin.com'] };
+    expect(resolveConfiguration({ auth: known }, PAGE).protocolMode).toBe('AAD');
+    expect(
+      resolveConfiguration({ auth: { clientId: 'app', authority: b2c } }, PAGE).protocolMode,
+    ).toBe('OIDC');
+    const loopback = {
+      clientId: 'app',
+      authority: 'http://127.0.0.1:4000/t',
+      knownAuthorities: ['127.0.0.1:4000'],
+    };
+    expect(resolveConfiguration({ auth: loopback }, PAGE).protocolMode).toBe('AAD');
+    const bad = errorOf({ auth: { clientId: 'app', knownAuthorities: 'contoso.b2clogin.com' } });
+    expect(bad.errorCode).toBe(codes.INVALID_CONFIGURATION);
+    expect(bad.errorMessage).toContain('auth.knownAuthorities');
+  });
+
+  it('leaves offline_access to the provider unless auth.offlineAccess says otherwise', () => {
+    expect(resolveConfiguration({ auth: { clientId: 'app' } }, PAGE).offlineAccess).toBeUndefined();
+    expect(
+      resolveConfiguration({ auth: { clientId: 'app', offlineAccess: false } }, PAGE).offlineAccess,
+    ).toBe(false);
+    const bad = errorOf({ auth: { clientId: 'app', offlineAccess: 'yes' } });
+    expect(bad.errorMessage).toContain('auth.offlineAccess');
+  });
+
   it('names the field when clientId is missing', () => {
     const error = errorOf({ auth: {} });
     expect(error.errorCode).toBe(codes.MISSING_CLIENT_ID);

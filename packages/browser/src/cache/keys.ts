@@ -42,6 +42,14 @@ export function recordKey(clientId: string, homeAccountId: string): string {
 }
 
 /**
+ * Key of the client's active account id (`setActiveAccount`): in the token store, so that it
+ * survives a reload and every tab sharing the store agrees on it.
+ */
+export function activeAccountKey(clientId: string): string {
+  return `${STORAGE_PREFIX}active.${escapeSegment(clientId)}`;
+}
+
+/**
  * Key of a pending authorization request, by its `state`, under a namespace (the client id),
  * so instances of two clients on one page never read, take or prune each other's.
  */

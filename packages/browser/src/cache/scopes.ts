@@ -1,10 +1,13 @@
 /**
  * Scope and resource sets: normalisation and the "does this token serve this request" test.
  *
- * Scopes are compared exactly as written: RFC 6749 3.3 defines them as case-sensitive strings
- * whose meaning the authorization server decides, so `Read` and `read` may be different
- * permissions. Folding case could hand out a token for a permission that was never granted;
- * keeping case costs at most a cache miss.
+ * Scopes are stored as the provider spelled them and sent as the app spelled them, but the
+ * cache compares them without regard to case. RFC 6749 3.3 makes scopes case-sensitive strings,
+ * yet the providers apps use most treat them case-insensitively and answer with their own
+ * canonical spelling: Entra ID grants `User.Read` for a request of `user.read`. Comparing
+ * exactly would make every such token miss the cache and every call a refresh that rotates the
+ * refresh token. msal compares the same way. A provider that gave `Read` and `read` different
+ * meanings would be one no client library here could serve correctly.
  */
 
 /**
@@ -53,16 +56,30 @@ export function parseScopeString(scope: string | null | undefined): string[] {
   return scope == null ? [] : normalizeScopes([scope]);
 }
 
+/** A scope in the form the cache compares: lower case, locale-independent. */
+export function foldScope(scope: string): string {
+  return scope.toLowerCase();
+}
+
+/**
+ * Whether a scope asks Entra ID for every permission configured for a resource
+ * (`https://graph.microsoft.com/.default`, `api://app/.default`). The token response lists the
+ * permissions themselves, so the cache also records the `.default` scope that was asked for.
+ */
+export function isDefaultScope(scope: string): boolean {
+  return scope === '.default' || scope.endsWith('/.default');
+}
+
 /** The normalised scopes without the OpenID Connect ones ({@link OIDC_SCOPES}). */
 export function resourceScopes(scopes: readonly string[]): string[] {
-  return normalizeScopes(scopes).filter((scope) => !OIDC_SCOPES.has(scope));
+  return normalizeScopes(scopes).filter((scope) => !OIDC_SCOPES.has(foldScope(scope)));
 }
 
 /**
  * Whether a token granted `granted` serves a request for `requested`.
  *
- * - Every requested scope other than the OIDC ones must be among the granted scopes (exact,
- *   case-sensitive match). A token may carry more scopes than asked for.
+ * - Every requested scope other than the OIDC ones must be among the granted scopes, compared
+ *   without regard to case (see the module comment). A token may carry more scopes than asked for.
  * - A request with only OIDC scopes (or none) is served only by a token that was granted only
  *   OIDC scopes: such a request wants the provider's own token (e.g. for UserInfo), and a token
  *   minted for some API would carry that API's audience instead.
@@ -72,8 +89,8 @@ export function resourceScopes(scopes: readonly string[]): string[] {
 export function scopesCover(granted: readonly string[], requested: readonly string[]): boolean {
   const wanted = resourceScopes(requested);
   if (wanted.length === 0) return resourceScopes(granted).length === 0;
-  const have = new Set(normalizeScopes(granted));
-  return wanted.every((scope) => have.has(scope));
+  const have = new Set(normalizeScopes(granted).map(foldScope));
+  return wanted.every((scope) => have.has(foldScope(scope)));
 }
 
 /**

@@ -12,10 +12,11 @@ import type {
   KeyValueStore,
   TokenCache,
 } from './types.js';
-import { accountKey, recordKey } from './keys.js';
+import { accountKey, activeAccountKey, recordKey } from './keys.js';
 import { decodeRecord, encodeRecord } from './entries.js';
 import {
   OIDC_SCOPES,
+  foldScope,
   normalizeResource,
   normalizeScopes,
   sameList,
@@ -45,6 +46,8 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
   const { clock, logger, clientId } = options;
   // Every key of this client's records starts so (the client id is escaped, then `|`).
   const own = recordKey(clientId, '');
+  const activeKey = activeAccountKey(clientId);
+  let active: string | undefined;
   const records = new Map<string, AccountRecord>();
   const listeners = new Set<() => void>();
   let accounts: AccountEntity[] = [];
@@ -84,6 +87,15 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
   function loadAll(): void {
     records.clear();
     for (const key of store.keys()) load(key);
+    loadActive();
+  }
+
+  function loadActive(): void {
+    try {
+      active = store.get(activeKey);
+    } catch {
+      active = undefined;
+    }
   }
 
   /**
@@ -140,6 +152,21 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
   return {
     getAccounts: () => accounts,
     getAccount: (id) => records.get(id)?.account,
+    getActiveAccountId: () => (active !== undefined && records.has(active) ? active : undefined),
+
+    setActiveAccountId(id) {
+      const next = id !== undefined && records.has(id) ? id : undefined;
+      if (next === active) return;
+      active = next;
+      try {
+        if (next === undefined) store.remove(activeKey);
+        else store.set(activeKey, next);
+      } catch {
+        // Kept in memory for this page: which account is active is a preference, not a secret.
+        logger.warning('Could not store the active account.');
+      }
+      changed();
+    },
     getIdToken: (id) => records.get(id)?.idToken,
     getRefreshToken: (id) => records.get(id)?.refreshToken,
 
@@ -214,18 +241,25 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
       if (!records.has(id)) return;
       store.remove(recordKey(clientId, id));
       records.delete(id);
+      if (active === id) {
+        active = undefined;
+        tryRemove(activeKey);
+      }
       changed();
     },
 
     clear() {
-      for (const key of store.keys()) if (key.startsWith(own)) store.remove(key);
+      for (const key of store.keys())
+        if (key.startsWith(own) || key === activeKey) store.remove(key);
       records.clear();
+      active = undefined;
       changed();
     },
 
     sync(key) {
       if (key === null) loadAll();
       else if (key.startsWith(own)) load(key);
+      else if (key === activeKey) loadActive();
       else return;
       changed();
     },
@@ -247,13 +281,20 @@ function usableAt(token: AccessTokenEntity, now: number, renewalOffsetMs: number
   return token.expiresAt - offset > now;
 }
 
+/** Each token's granted scopes in lower case, made once per token (records are replaced, not edited). */
+const folded = new WeakMap<readonly string[], readonly string[]>();
+
 /**
- * {@link scopesCover} for a request already reduced to its non-OIDC scopes, without allocating:
- * this runs on every cache hit.
+ * {@link scopesCover} for a request already reduced to its non-OIDC scopes in lower case
+ * (`NormalizedRequest.cacheScopes`), allocating only on a token's first lookup: this runs on
+ * every cache hit.
  */
 function covers(granted: readonly string[], wanted: readonly string[]): boolean {
-  if (wanted.length === 0) return granted.every((scope) => OIDC_SCOPES.has(scope));
-  return wanted.every((scope) => granted.includes(scope));
+  let lower = folded.get(granted);
+  if (lower === undefined) folded.set(granted, (lower = granted.map(foldScope)));
+  if (wanted.length === 0) return lower.every((scope) => OIDC_SCOPES.has(scope));
+  // A query already folded matches on the first test; any other is folded here.
+  return wanted.every((scope) => lower.includes(scope) || lower.includes(foldScope(scope)));
 }
 
 /** Whether a storage error means "full" (the standard name, and Firefox's legacy one). */

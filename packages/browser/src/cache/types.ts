@@ -93,6 +93,13 @@ export interface TokenCache {
   /** This client's accounts, most recently written first. The same array until a change. */
   getAccounts(): readonly AccountEntity[];
   getAccount(homeAccountId: string): AccountEntity | undefined;
+  /** The active account's id, when one is set and still signed in. */
+  getActiveAccountId(): string | undefined;
+  /**
+   * Sets (or, with `undefined`, clears) the active account; stored so that it survives a reload
+   * and other tabs sharing the store follow it. Unknown ids are ignored.
+   */
+  setActiveAccountId(homeAccountId: string | undefined): void;
   /** The usable token whose granted scopes cover every requested (non-OIDC) scope, for the same resource. */
   findAccessToken(query: AccessTokenQuery): AccessTokenEntity | undefined;
   /**

@@ -1,4 +1,5 @@
 import { accountKey } from '../cache/keys.js';
+import { isDefaultScope } from '../cache/scopes.js';
 import type { AccountEntity } from '../cache/types.js';
 import { ClientAuthError, InteractionRequiredAuthError } from '../errors/auth-error.js';
 import { INVALID_ID_TOKEN, NO_ACCOUNT } from '../errors/error-codes.js';
@@ -20,6 +21,13 @@ export function storeTokenResult(
   request: Pick<NormalizedRequest, 'resource' | 'correlationId' | 'userState'> & {
     /** The authority the tokens came from. */
     authority: string;
+    /** The scopes sent: `.default` ones among them are recorded with the granted scopes. */
+    requestedScopes?: readonly string[];
+    /**
+     * How the tokens were obtained. A popup or redirect (the user chose this account) makes the
+     * account active; a silent renewal only does so for an account not known before.
+     */
+    interaction?: 'silent' | 'popup' | 'redirect';
   },
   /** The account being renewed, when there is one: its claims stay if no new ID token came. */
   previous?: AccountEntity,
@@ -52,7 +60,9 @@ export function storeTokenResult(
   const accessToken = {
     secret: result.accessToken,
     tokenType: result.tokenType,
-    scopes: result.grantedScopes,
+    // Entra answers a `.default` request with the permissions themselves; recording the
+    // `.default` scope too lets the next identical request hit the cache.
+    scopes: [...result.grantedScopes, ...(request.requestedScopes ?? []).filter(isDefaultScope)],
     resource: request.resource ?? [],
     expiresAt: result.expiresAt,
   };
@@ -74,6 +84,9 @@ export function storeTokenResult(
   );
   const account = ctx.cache.getAccount(homeAccountId)!;
   ctx.ended.delete(homeAccountId);
+  if (previous === undefined && (request.interaction !== 'silent' || !known)) {
+    ctx.cache.setActiveAccountId(homeAccountId);
+  }
   const response = buildAuthResponse(ctx, account, accessToken, request, false);
   if (!known) ctx.events.emit('msal:accountAdded', 'none', toAccount(account));
   return response;

@@ -28,5 +28,6 @@ export function protocolFor(ctx: FlowContext, authority: string): ProtocolClient
     metadataStore: ctx.store,
     // Inline metadata describes the configured authority only, never a per-request one.
     authorityMetadata: authority == ctx.config.authority ? ctx.config.authorityMetadata : undefined,
+    offlineAccess: ctx.config.offlineAccess,
   }));
 }

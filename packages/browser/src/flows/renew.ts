@@ -91,12 +91,13 @@ async function viaRefreshToken(
       resource: request.resource,
       expectedSub: account.sub,
       expectedIssuer: account.issuer,
+      claims: request.claims,
     });
     spent = result.refreshToken !== undefined && result.refreshToken !== refreshToken;
     return storeTokenResult(
       ctx,
       result,
-      { ...request, authority: account.authority },
+      { ...request, authority: account.authority, requestedScopes: request.requestScopes },
       account,
       generation,
     );
@@ -133,8 +134,9 @@ async function viaRefreshToken(
 }
 
 /**
- * Hidden iframe with `prompt=none` (OIDC Core 3.1.2.1), auth code + PKCE. Uses the ID token
- * as `id_token_hint`, which Core recommends with `prompt=none`, else the login hint or sid.
+ * Hidden iframe with `prompt=none` (OIDC Core 3.1.2.1), auth code + PKCE. Sends the ID token
+ * as `id_token_hint`, which Core recommends with `prompt=none`, and the session's `sid` or a
+ * login hint, which Entra ID uses to pick among several signed-in users.
  * A result for another user than `account` is refused and caches nothing: the provider's
  * session belongs to someone else now, and only the user can sort that out.
  */
@@ -153,6 +155,18 @@ async function viaIframe(
   }
   const idTokenHint =
     account === undefined ? undefined : ctx.cache.getIdToken(account.homeAccountId);
+  // Entra ID picks the session by `sid` or `login_hint` rather than by `id_token_hint`: in AAD
+  // mode they come from the account's ID token claims (its `sid`, else its `login_hint` or
+  // `preferred_username`) unless the request names others, and go with the hint.
+  const claims = ctx.config.protocolMode === 'AAD' ? account?.idTokenClaims : undefined;
+  const sid = params.sid ?? (typeof claims?.sid === 'string' ? claims.sid : undefined);
+  const loginHint =
+    params.loginHint ??
+    (sid === undefined && typeof claims?.login_hint === 'string'
+      ? claims.login_hint
+      : sid === undefined && typeof claims?.preferred_username === 'string'
+        ? claims.preferred_username
+        : undefined);
   const { url, transaction } = await beginAuthorization(ctx, request, {
     kind: 'acquireToken',
     interaction: 'silent',
@@ -161,8 +175,8 @@ async function viaIframe(
     extras: {
       prompt: 'none',
       idTokenHint,
-      loginHint: idTokenHint === undefined ? params.loginHint : undefined,
-      sid: idTokenHint === undefined ? params.sid : undefined,
+      loginHint,
+      sid,
       domainHint: params.domainHint,
       extraQueryParameters: params.extraQueryParameters,
     },
@@ -228,7 +242,10 @@ export function renewSilently(
           if (cached !== undefined) return cached;
         }
         let refresh: AuthResponse | 'none' | 'rejected' = 'none';
-        if (current !== undefined && request.claims === undefined) {
+        // A claims request goes on the refresh grant too (Entra ID accepts it there for
+        // Conditional Access and CAE challenges), so it works where third-party cookies are
+        // blocked; a provider that refuses it leaves the hidden iframe to try.
+        if (current !== undefined) {
           refresh = await viaRefreshToken(ctx, current, request, generation);
           if (typeof refresh === 'object') return refresh;
         }

@@ -1,6 +1,6 @@
 import { ClientConfigurationError } from '../errors/auth-error.js';
 import { INVALID_REQUEST_PARAMETER } from '../errors/error-codes.js';
-import { normalizeResource, resourceScopes } from '../cache/scopes.js';
+import { foldScope, normalizeResource, normalizeScopes, resourceScopes } from '../cache/scopes.js';
 import { toHex } from '../hex.js';
 import type { AuthenticationParameters } from '../types.js';
 
@@ -11,10 +11,15 @@ export const DEFAULT_OIDC_SCOPES = ['openid', 'profile', 'offline_access'] as co
 export interface NormalizedRequest {
   /** The scopes the access token is for, as the caller asked (client id removed). */
   scopes: string[];
-  /** The non-OIDC scopes, normalised: what a cached access token must cover. */
+  /** The non-OIDC scopes, normalised and in lower case: what a cached access token must cover. */
   cacheScopes: string[];
   /** Everything sent in `scope`: the access-token scopes, extra consent scopes and OIDC scopes. */
   requestScopes: string[];
+  /**
+   * The request asked for the client id as its only scope besides OIDC ones: msal 1.x's way to
+   * ask for the ID token (e.g. to call the app's own back end). Served by the ID token.
+   */
+  idTokenOnly: boolean;
   /** Normalised RFC 8707 resources; undefined when none. */
   resource: string[] | undefined;
   claims: string | undefined;
@@ -48,7 +53,10 @@ export function newCorrelationId(getRandomValues: <T extends Uint8Array>(a: T) =
   return `${correlationPrefix}-${(++correlationCount).toString(16)}`;
 }
 
-type ScopeLists = Pick<NormalizedRequest, 'scopes' | 'cacheScopes' | 'requestScopes' | 'resource'>;
+type ScopeLists = Pick<
+  NormalizedRequest,
+  'scopes' | 'cacheScopes' | 'requestScopes' | 'resource' | 'idTokenOnly'
+>;
 
 /** Derived scope lists per distinct request lists: apps ask for the same few sets over and over. */
 const derived = new Map<string, ScopeLists>();
@@ -62,9 +70,11 @@ function deriveLists(
 ) {
   const scopes = [...new Set(scopeList.filter((s) => s !== clientId))];
   const resource = normalizeResource(resourceList);
+  const cacheScopes = normalizeScopes(resourceScopes(scopes).map(foldScope));
   return Object.freeze({
     scopes,
-    cacheScopes: resourceScopes(scopes),
+    cacheScopes,
+    idTokenOnly: scopeList.includes(clientId) && cacheScopes.length === 0 && resource.length === 0,
     requestScopes: [...new Set([...DEFAULT_OIDC_SCOPES, ...scopes, ...extra])],
     resource: resource.length === 0 ? undefined : resource,
   });

@@ -54,6 +54,25 @@ function matchesTemplate(template: string, candidate = ''): boolean {
   return candidate == fillTemplate(template, tenantId);
 }
 
+/** An Entra tenant id. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether an AAD-mode discovery document's issuer is the tenant-id form of its authority. Entra
+ * ID names a tenant by its id in the issuer whatever the authority called it: a domain
+ * (`contoso.onmicrosoft.com`), `consumers`, or, in B2C and External ID, a domain and a policy
+ * path. Accepted only when the authority does not name a tenant id itself (then it must match
+ * exactly), and only for `{same origin}/{tenant id}/v2.0` (B2C adds a final `/`): the document
+ * came from the authority's own host, and ID tokens must then carry exactly this issuer.
+ */
+function isTenantIdIssuer(base: URL, issuer: string): boolean {
+  const [, first = ''] = base.pathname.split('/');
+  if (GUID.test(first)) return false;
+  const url = new URL(issuer);
+  const id = /^\/([^/]+)\/v2\.0\/?$/.exec(url.pathname)?.[1] ?? '';
+  return url.origin == base.origin && GUID.test(id) && url.search == '' && url.hash == '';
+}
+
 // --- the client ------------------------------------------------------------------------------
 
 /**
@@ -310,7 +329,8 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           issuer = (JSON.parse(text) as { issuer?: unknown }).issuer;
           if (
             fillTemplate(issuer as string, tenant) == expected ||
-            new URL(issuer as string).href == expected
+            new URL(issuer as string).href == expected ||
+            (tenant !== undefined && isTenantIdIssuer(base, issuer as string))
           ) {
             expected = issuer as string;
           }
@@ -503,6 +523,19 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     };
   };
 
+  /**
+   * The scopes to send: without `offline_access` when the provider lists its scopes and not
+   * that one (OIDC Discovery 3 `scopes_supported`), unless configured otherwise. Some providers
+   * refuse a scope they do not know, and none issues a refresh token for it then.
+   */
+  const offline = (as: oauth.AuthorizationServer, scopes: string[]): string[] => {
+    const listed = as.scopes_supported;
+    const send =
+      options.offlineAccess ??
+      (!Array.isArray(listed) || listed.length == 0 || listed.includes('offline_access'));
+    return send ? scopes : scopes.filter((scope) => scope != 'offline_access');
+  };
+
   return {
     async discover() {
       const [, info] = await get();
@@ -511,7 +544,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
     },
 
     async createAuthorizationRequest(input) {
-      const [, info] = await get();
+      const [as, info] = await get();
       const url = new URL(info.authorizationEndpoint);
       const params = url.searchParams;
       const secrets: AuthorizationSecrets = {
@@ -541,7 +574,7 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         clientId,
         redirectUri: input.redirectUri,
         responseType: 'code',
-        scope: input.scopes.join(' '),
+        scope: offline(as, input.scopes).join(' '),
         state: secrets.state,
         nonce: secrets.nonce,
         codeChallenge: await oauth.calculatePKCECodeChallenge(secrets.codeVerifier),
@@ -629,12 +662,14 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       );
     },
 
-    async refresh({ refreshToken, scopes, resource = [], expectedSub, expectedIssuer }) {
-      const parameters = new URLSearchParams();
-      // RFC 6749 6: a narrower scope may be asked for; omitting it means "as originally granted".
-      if (scopes.length) parameters.set('scope', scopes.join(' '));
-      for (const target of resource) parameters.append('resource', target);
+    async refresh({ refreshToken, scopes, resource = [], expectedSub, expectedIssuer, claims }) {
       return grant('refresh_token', async (as) => {
+        const parameters = new URLSearchParams();
+        // RFC 6749 6: a narrower scope may be asked for; omitting it means "as originally granted".
+        const scope = offline(as, scopes);
+        if (scope.length) parameters.set('scope', scope.join(' '));
+        for (const target of resource) parameters.append('resource', target);
+        if (claims) parameters.set('claims', claims);
         const tokens = result(
           await oauth.processRefreshTokenResponse(
             as,

@@ -43,6 +43,11 @@ export interface ProtocolClientOptions {
    * removed and the document fetched. Default: none, every load discovers.
    */
   metadataStore?: MetadataStore | undefined;
+  /**
+   * Whether `offline_access` (OIDC Core 11) is sent when asked for: `true` always, `false`
+   * never, undefined (default) when the provider lists it in `scopes_supported` or lists none.
+   */
+  offlineAccess?: boolean | undefined;
   /** How long a remembered discovery document is used, in ms; default 24 h. */
   metadataMaxAgeMs?: number | undefined;
   /**
@@ -145,6 +150,11 @@ export interface RefreshInput {
   resource?: string[] | undefined;
   /** The account's `sub`: a refreshed ID token with another `sub` is rejected (OIDC Core 12.2). */
   expectedSub: string;
+  /**
+   * A claims request (OIDC Core 5.5, JSON) sent with the grant, as Entra ID accepts it to meet a
+   * Conditional Access or continuous-access-evaluation challenge without a new authorization.
+   */
+  claims?: string | undefined;
   /**
    * The account's issuer: a refreshed ID token from another is rejected (OIDC Core 12.2), e.g.
    * another tenant of an Entra `common` authority.

@@ -44,7 +44,7 @@ describe('parseScopeString', () => {
 
 describe('resourceScopes', () => {
   it('drops every OIDC scope and nothing else', () => {
-    expect(resourceScopes([...OIDC_SCOPES, 'api.read', 'OpenID'])).toEqual(['OpenID', 'api.read']);
+    expect(resourceScopes([...OIDC_SCOPES, 'api.read', 'OpenID'])).toEqual(['api.read']);
   });
 });
 
@@ -63,9 +63,10 @@ describe('scopesCover', () => {
     );
   });
 
-  it('is case-sensitive', () => {
-    expect(scopesCover(['User.Read'], ['user.read'])).toBe(false);
-    expect(scopesCover(['User.Read'], ['User.Read'])).toBe(true);
+  it('compares without regard to case, as Entra ID answers with its own spelling', () => {
+    expect(scopesCover(['User.Read'], ['user.read'])).toBe(true);
+    expect(scopesCover(['user.read'], ['USER.READ', 'User.Read'])).toBe(true);
+    expect(scopesCover(['User.Read'], ['User.ReadWrite'])).toBe(false);
   });
 
   it('serves an OIDC-only request only with an OIDC-only token', () => {
@@ -74,8 +75,9 @@ describe('scopesCover', () => {
     expect(scopesCover(['openid', 'api.read'], ['openid'])).toBe(false);
   });
 
-  it('does not count a granted OIDC scope as a resource scope of the same name in another case', () => {
-    expect(scopesCover(['openid'], ['OPENID'])).toBe(false);
+  it('treats an OIDC scope in another case as the OIDC scope', () => {
+    expect(scopesCover(['openid'], ['OPENID'])).toBe(true);
+    expect(scopesCover(['openid', 'api.read'], ['OpenID'])).toBe(false);
   });
 });
 

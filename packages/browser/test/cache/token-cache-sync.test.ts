@@ -24,10 +24,10 @@ function previousSession() {
 }
 
 describe('reading the store', () => {
-  it('reads it once at creation: one key listing and one get per record of this client', () => {
+  it('reads it once at creation: one key listing, one get per record of this client and one for the active account', () => {
     const store = countingStore(previousSession());
     setup(store);
-    expect(store.calls).toEqual({ keys: 1, get: 2, set: 0, remove: 0 });
+    expect(store.calls).toEqual({ keys: 1, get: 3, set: 0, remove: 0 });
   });
 
   it('serves the records it found: a reload', () => {
