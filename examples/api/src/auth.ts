@@ -15,6 +15,11 @@ export interface AccessTokenClaims {
   name?: string;
   /** The granted scopes, from the space-separated `scope` claim. */
   scopes: string[];
+  /**
+   * Authentication context class references the token was issued under (`acrs`, as Entra ID
+   * writes them into access tokens after a claims challenge was met).
+   */
+  acrs: string[];
 }
 
 /** The token was presented but cannot be accepted: answer 401 `invalid_token`. */
@@ -184,7 +189,11 @@ function claimsOf(payload: JWTPayload): AccessTokenClaims {
   if (typeof sub !== 'string' || sub === '') {
     throw new InvalidTokenError('The access token has no subject');
   }
-  const claims: AccessTokenClaims = { sub, scopes: parseScopes(scope) };
+  const claims: AccessTokenClaims = {
+    sub,
+    scopes: parseScopes(scope),
+    acrs: parseScopes(payload['acrs']),
+  };
   if (typeof name === 'string') claims.name = name;
   return claims;
 }
@@ -252,10 +261,12 @@ function toVerificationError(error: unknown): Error {
 
 /** Parameters of a `WWW-Authenticate: Bearer` challenge (RFC 6750 section 3). */
 export interface ChallengeParams {
-  error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+  error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'insufficient_claims';
   errorDescription?: string;
   /** Space-separated scopes the request needs (for `insufficient_scope`). */
   scope?: string;
+  /** The claims request (JSON) the client must obtain a token with (for `insufficient_claims`). */
+  claims?: string;
 }
 
 /** Formats a `WWW-Authenticate` value, e.g. `Bearer realm="tessera-demo", error="invalid_token"`. */
@@ -266,6 +277,11 @@ export function bearerChallenge(params: ChallengeParams = {}): string {
     parts.push(`error_description="${quotable(params.errorDescription)}"`);
   }
   if (params.scope !== undefined) parts.push(`scope="${quotable(params.scope)}"`);
+  // A claims challenge (OIDC CAE / Entra "insufficient_claims"): the claims request the client
+  // must send to the provider, base64-encoded so that it survives as a quoted string.
+  if (params.claims !== undefined) {
+    parts.push(`claims="${Buffer.from(params.claims, 'utf8').toString('base64')}"`);
+  }
   return `Bearer ${parts.join(', ')}`;
 }
 

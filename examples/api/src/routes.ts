@@ -18,11 +18,25 @@ export interface PublicRoute {
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
 
+/**
+ * The authentication context `GET /step-up` requires (`acrs`), and the claims request that asks
+ * the provider for it (OIDC Core 5.5), as Entra ID's Conditional Access authentication contexts do.
+ */
+export const STEP_UP_CONTEXT = 'c1';
+export const STEP_UP_CLAIMS = JSON.stringify({
+  access_token: { acrs: { essential: true, value: STEP_UP_CONTEXT } },
+});
+
 /** A route that needs a valid access token granting `scope`. */
 export interface ProtectedRoute {
   method: 'GET' | 'POST';
   path: string;
   scope: string;
+  /**
+   * An authentication context (`acrs`) the token must carry too; without it the answer is a
+   * 401 claims challenge the client meets by asking the provider with {@link STEP_UP_CLAIMS}.
+   */
+  acrs?: string;
   handle(
     req: IncomingMessage,
     res: ServerResponse,
@@ -77,7 +91,7 @@ function noteText(body: unknown): string {
 
 /**
  * The route table: `GET /health` (open), `GET /profile` and `GET /notes` (read scope),
- * `POST /notes` (write scope).
+ * `GET /step-up` (read scope and the `c1` authentication context), `POST /notes` (write scope).
  */
 export function createRoutes(store: NoteStore): Route[] {
   return [
@@ -92,6 +106,13 @@ export function createRoutes(store: NoteStore): Route[] {
       scope: READ_SCOPE,
       handle: (_req, res, { sub, name, scopes }) =>
         sendJson(res, 200, name === undefined ? { sub, scopes } : { sub, name, scopes }),
+    },
+    {
+      method: 'GET',
+      path: '/step-up',
+      scope: READ_SCOPE,
+      acrs: STEP_UP_CONTEXT,
+      handle: (_req, res, { sub, acrs }) => sendJson(res, 200, { sub, acrs }),
     },
     {
       method: 'GET',

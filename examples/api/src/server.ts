@@ -15,7 +15,7 @@ import type { TokenVerifier } from './auth.js';
 import { answerPreflight, applyCors, createCorsPolicy, isPreflight } from './cors.js';
 import type { CorsPolicy } from './cors.js';
 import { HttpError, sendError, sendJson } from './http.js';
-import { NoteStore, createRoutes } from './routes.js';
+import { NoteStore, STEP_UP_CLAIMS, createRoutes } from './routes.js';
 import type { Route } from './routes.js';
 
 export type { AccessTokenClaims } from './auth.js';
@@ -55,9 +55,11 @@ export interface RunningApi {
  * Starts the demo API.
  *
  * Routes: `GET /health` (open), `GET /profile` → `{ sub, name?, scopes }` and `GET /notes` →
- * `{ notes }` (scope `api://demo/read`), `POST /notes` with `{ text }` → 201 note (scope
- * `api://demo/write`). Failures follow RFC 6750: 401 with a `Bearer` challenge for a missing or
- * invalid token, 403 `insufficient_scope` naming the scope.
+ * `{ notes }` (scope `api://demo/read`), `GET /step-up` → `{ sub, acrs }` (scope
+ * `api://demo/read` and authentication context `c1`), `POST /notes` with `{ text }` → 201 note
+ * (scope `api://demo/write`). Failures follow RFC 6750: 401 with a `Bearer` challenge for a
+ * missing or invalid token, 403 `insufficient_scope` naming the scope, and 401
+ * `insufficient_claims` with the claims to ask for when the authentication context is missing.
  *
  * @throws TypeError for an `allowedOrigins` entry that is not a bare origin; the listen error
  * (e.g. `EADDRINUSE`) when the port cannot be bound.
@@ -139,6 +141,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
           'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', scope: route.scope }),
         },
       );
+    }
+    if (route.acrs !== undefined && !claims.acrs.includes(route.acrs)) {
+      const description = `This request needs the authentication context ${route.acrs}`;
+      throw new HttpError(401, 'insufficient_claims', description, {
+        'WWW-Authenticate': bearerChallenge({
+          error: 'insufficient_claims',
+          errorDescription: description,
+          claims: STEP_UP_CLAIMS,
+        }),
+      });
     }
     await route.handle(req, res, claims);
   } catch (error) {

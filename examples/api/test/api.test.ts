@@ -150,6 +150,24 @@ describe('startApi', () => {
     expect(noRead.headers.get('www-authenticate')).toContain('scope="api://demo/read"');
   });
 
+  it('answers a token without the step-up context with a claims challenge, and serves one with it', async () => {
+    const plain = await get('/step-up', await idp.sign({ scope: 'api://demo/read' }));
+    expect(plain.status).toBe(401);
+    const header = plain.headers.get('www-authenticate') ?? '';
+    expect(header).toContain('error="insufficient_claims"');
+    const claims = /claims="([^"]+)"/.exec(header)?.[1] ?? '';
+    expect(JSON.parse(Buffer.from(claims, 'base64').toString('utf8'))).toEqual({
+      access_token: { acrs: { essential: true, value: 'c1' } },
+    });
+
+    const stepped = await get(
+      '/step-up',
+      await idp.sign({ scope: 'api://demo/read', claims: { acrs: ['c1'] } }),
+    );
+    expect(stepped.status).toBe(200);
+    expect(await stepped.json()).toMatchObject({ acrs: ['c1'] });
+  });
+
   it('keeps notes per subject', async () => {
     const both = 'api://demo/read api://demo/write';
     const carol = await idp.sign({ sub: 'carol', scope: both });
