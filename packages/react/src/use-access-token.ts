@@ -10,6 +10,12 @@ import {
 } from '@tessera/browser';
 import type { MsalReactClient } from './client.js';
 import { useAuthSnapshot, useMsalContext } from './context.js';
+import { onPageVisible, renewalDelay } from './renewal.js';
+
+interface Flight {
+  key: string;
+  promise: Promise<AuthResponse>;
+}
 
 /**
  * Where a token request stands: `idle` (nobody signed in, or `skip`), `loading` (also while a
@@ -98,6 +104,15 @@ export function isInteractionInProgress(error: unknown): boolean {
  * popup or redirect is under way. Equal requests from several components make one call, and
  * StrictMode's double mount makes no second one.
  *
+ * The token is kept fresh: shortly before `response.expiresOn` (a minute before, or at half the
+ * remaining time for short-lived tokens) the hook asks again — `acquireTokenSilent` first, the
+ * interactive fallback only when `interactionType` asks for it, as on the first request — and
+ * returns the new token, with `status` staying `success` meanwhile. It also asks at once when
+ * the page becomes visible after the renewal fell due (timers stop while a machine sleeps). If a
+ * renewal fails while the token shown is still valid, the hook keeps it and tries once more when
+ * it expires; only when that fails too does it return the error. Unmounting, or a new account
+ * or request, cancels the pending renewal.
+ *
  * @example
  * const { token, status, error } = useAccessToken({ scopes: ['api://orders/read'] });
  */
@@ -114,43 +129,84 @@ export function useAccessToken(
       ? null
       : requestKey(account, request, options.interactionType);
   const [result, setResult] = useState<{ key: string; state: AccessTokenState } | null>(null);
-  const flight = useRef<{ key: string; promise: Promise<AuthResponse> } | null>(null);
+  // The call this component follows: the first one, or the latest renewal. StrictMode's second
+  // effect run, and a run after an interaction, join it instead of asking again.
+  const flight = useRef<Flight | null>(null);
 
   useEffect(() => {
     if (key === null) return;
     let active = true;
-    // StrictMode runs this effect twice: the second run joins the first run's call.
-    let current = flight.current;
-    if (current?.key !== key) {
-      const promise = acquireShared(instance, key, request, options.interactionType);
-      current = flight.current = { key, promise };
-    }
-    const settled = current;
-    settled.promise.then(
-      (response) => {
-        if (active) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let dueAt: number | undefined;
+    // The expiry of the token this run has shown, to tell a renewal that brought no newer one.
+    let shown: Date | undefined;
+
+    const schedule = (delay: number | undefined) => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      dueAt = undefined;
+      if (delay === undefined) return;
+      dueAt = Date.now() + delay;
+      timer = setTimeout(renew, delay);
+    };
+    const renew = () => {
+      schedule(undefined);
+      // Components showing the same token renew at the same instant (expiresOn minus the
+      // margin), so their calls meet in acquireShared while the first one is under way.
+      const next = { key, promise: acquireShared(instance, key, request, options.interactionType) };
+      flight.current = next;
+      follow(next, false);
+    };
+    /** Retry when the token shown expires; false when there is none still valid. */
+    const retryAtExpiry = (): boolean => {
+      if (shown === undefined || shown.getTime() <= Date.now()) return false;
+      schedule(renewalDelay(shown, Date.now(), shown));
+      return true;
+    };
+    const follow = (current: Flight, joined: boolean) => {
+      current.promise.then(
+        (response) => {
+          if (!active) return;
+          // A call joined after a long interaction may have settled with a token that has
+          // expired since: ask for a new one instead of showing it.
+          if (joined && response.expiresOn.getTime() <= Date.now()) {
+            renew();
+            return;
+          }
           setResult({
             key,
             state: { token: response.accessToken, response, error: null, status: 'success' },
           });
-        }
-      },
-      (error: unknown) => {
-        if (isInteractionInProgress(error)) {
-          // Another popup or redirect is under way: this request runs again after it.
-          if (flight.current === settled) flight.current = null;
-          return;
-        }
-        if (active) {
+          schedule(renewalDelay(response.expiresOn, Date.now(), shown));
+          shown = response.expiresOn;
+        },
+        (error: unknown) => {
+          if (isInteractionInProgress(error)) {
+            // Another popup or redirect is under way: this request runs again after it.
+            if (flight.current === current) flight.current = null;
+            if (active) retryAtExpiry();
+            return;
+          }
+          if (!active || retryAtExpiry()) return;
           setResult({
             key,
             state: { token: null, response: null, error: toAuthError(error), status: 'error' },
           });
-        }
-      },
-    );
+        },
+      );
+    };
+
+    // StrictMode runs this effect twice: the second run joins the first run's call.
+    const current = flight.current;
+    if (current?.key === key) follow(current, true);
+    else renew();
+    const stopListening = onPageVisible(() => {
+      if (dueAt !== undefined && Date.now() >= dueAt) renew();
+    });
     return () => {
       active = false;
+      schedule(undefined);
+      stopListening();
     };
     // `request` is represented by `key`: a new object with the same content asks nothing new.
   }, [key, instance]);

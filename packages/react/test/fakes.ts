@@ -35,15 +35,20 @@ export const alice: Account = {
   userName: 'alice@example.com',
 };
 
+/** One hour: a typical access-token lifetime. */
+export const LIFETIME_MS = 3_600_000;
+
+/** A token response for `scopes`, valid for `lifetimeMs` from now (fake timers move now). */
 export function tokenFor(
   scopes: readonly string[],
   accessToken = `at-${scopes.join('+')}`,
+  lifetimeMs = LIFETIME_MS,
 ): AuthResponse {
   return {
     accessToken,
     tokenType: 'Bearer',
     scopes: [...scopes],
-    expiresOn: new Date(0),
+    expiresOn: new Date(Date.now() + lifetimeMs),
     idToken: '',
     idTokenClaims: claims,
     account: alice,

@@ -22,6 +22,7 @@ import {
   FakeClient,
   inProgressError,
   interactionRequired,
+  LIFETIME_MS,
   signedIn,
   tokenFor,
 } from './fakes.js';
@@ -58,6 +59,24 @@ async function change(fn: () => void): Promise<void> {
     fn();
     await Promise.resolve();
   });
+}
+
+/** Moves the fake clock (firing due timers) inside act() and lets the calls they start settle. */
+async function advance(ms: number): Promise<void> {
+  await act(async () => {
+    await vi.advanceTimersByTimeAsync(ms);
+  });
+}
+
+/** Renews a minute before expiry: the hooks' margin (renewal.ts), inside the core's 300 s offset. */
+const RENEW_AT = LIFETIME_MS - 60_000;
+
+/** A client whose silent calls answer t1, t2, ... (each valid for an hour from its answer). */
+function countingClient(): FakeClient {
+  const client = new FakeClient(signedIn);
+  let n = 0;
+  client.silent = (request) => Promise.resolve(tokenFor(request.scopes ?? [], `t${++n}`));
+  return client;
 }
 
 async function render(client: FakeClient, ...children: ReactNode[]): Promise<void> {
@@ -189,6 +208,127 @@ describe('useAccessToken', () => {
   });
 });
 
+describe('useAccessToken keeps the token fresh', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('asks again a minute before expiresOn and shows the new token, staying success meanwhile', async () => {
+    const client = countingClient();
+    await render(client, createElement(Token));
+    expect(text()).toBe('[success:t1]');
+    let answer: (response: AuthResponse) => void = () => undefined;
+    client.silent = () => new Promise((resolve) => (answer = resolve));
+    await advance(RENEW_AT - 1);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(1);
+    await advance(1);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+    expect(client.callsOf('acquireTokenSilent')[1]?.request).toEqual({ scopes: ['api'] });
+    // The renewal is under way: the token still valid for a minute is still shown.
+    expect(text()).toBe('[success:t1]');
+    await change(() => answer(tokenFor(['api'], 't2')));
+    expect(text()).toBe('[success:t2]');
+    // And the next renewal is scheduled from the new token's expiry.
+    client.silent = (request) => Promise.resolve(tokenFor(request.scopes ?? [], 't3'));
+    await advance(RENEW_AT);
+    expect(text()).toBe('[success:t3]');
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(3);
+  });
+
+  it('five components in StrictMode make one call per renewal', async () => {
+    const client = countingClient();
+    await render(client, ...[1, 2, 3, 4, 5].map((key) => createElement(Token, { key })));
+    expect(text()).toBe('[success:t1]'.repeat(5));
+    expect(vi.getTimerCount()).toBe(5); // one pending renewal per component, none doubled
+    let answer: (response: AuthResponse) => void = () => undefined;
+    client.silent = () => new Promise((resolve) => (answer = resolve)); // on the network
+    await advance(RENEW_AT);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+    await change(() => answer(tokenFor(['api'], 't2')));
+    expect(text()).toBe('[success:t2]'.repeat(5));
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(5);
+  });
+
+  it('leaves no timer after unmount, and asks nothing more', async () => {
+    const client = countingClient();
+    await render(client, createElement(Token));
+    expect(vi.getTimerCount()).toBe(1); // StrictMode's second effect run cleared the first one's
+    act(() => root.unmount());
+    root = createRoot(container);
+    expect(vi.getTimerCount()).toBe(0);
+    await advance(2 * LIFETIME_MS);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(1);
+  });
+
+  it('cancels the renewal of a request it no longer shows', async () => {
+    const client = countingClient();
+    await render(client, createElement(Token, { scopes: ['a'] }));
+    await advance(10 * 60_000);
+    await render(client, createElement(Token, { scopes: ['b'] }));
+    expect(text()).toBe('[success:t2]');
+    expect(vi.getTimerCount()).toBe(1);
+    await advance(RENEW_AT - 10 * 60_000); // when a's token would have been renewed
+    expect(client.calls.map((c) => c.request?.scopes)).toEqual([['a'], ['b']]);
+    await advance(10 * 60_000);
+    expect(client.calls.map((c) => c.request?.scopes)).toEqual([['a'], ['b'], ['b']]);
+    expect(text()).toBe('[success:t3]');
+  });
+
+  it('a failed renewal keeps the valid token and tries again at expiry; only then the error', async () => {
+    const client = countingClient();
+    await render(client, createElement(Token));
+    const { BrowserAuthError } = await import('@tessera/browser');
+    client.silent = () => Promise.reject(new BrowserAuthError('network_error', 'offline'));
+    await advance(RENEW_AT);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+    expect(text()).toBe('[success:t1]');
+    await advance(60_000 - 1);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+    await advance(1);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(3);
+    expect(text()).toBe('[error:network_error]');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a renewal that brings back the same token waits until it expires, without a loop', async () => {
+    const client = countingClient();
+    await render(client, createElement(Token));
+    const first = tokenFor(['api'], 't1'); // same expiry as the token shown
+    first.expiresOn = new Date(Date.now() + LIFETIME_MS);
+    client.silent = () => Promise.resolve(first);
+    await advance(RENEW_AT);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+    await advance(60_000 - 1);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+    client.silent = (request) => Promise.resolve(tokenFor(request.scopes ?? [], 't2'));
+    await advance(1);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(3);
+    expect(text()).toBe('[success:t2]');
+  });
+
+  it('asks at once when the page becomes visible after the renewal fell due', async () => {
+    const client = countingClient();
+    await render(client, createElement(Token));
+    // The machine slept: the clock moved, the timer did not fire.
+    vi.setSystemTime(Date.now() + 2 * LIFETIME_MS);
+    await change(() => document.dispatchEvent(new Event('visibilitychange')));
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+    expect(text()).toBe('[success:t2]');
+    expect(vi.getTimerCount()).toBe(1);
+  });
+
+  it('a visible page before the renewal is due asks nothing', async () => {
+    const client = countingClient();
+    await render(client, createElement(Token));
+    await change(() => document.dispatchEvent(new Event('visibilitychange')));
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(1);
+  });
+});
+
 describe('useMsalAuthentication', () => {
   function Auth({ type }: { type: 'popup' | 'redirect' | 'silent' }): ReactNode {
     const { result, error } = useMsalAuthentication(type, { scopes: ['api'] });
@@ -284,5 +424,81 @@ describe('useAccessTokenSuspense', () => {
     await render(client, tree(1));
     expect(text()).toBe('<signed out>');
     expect(client.calls).toEqual([]);
+  });
+
+  describe('keeps the token fresh', () => {
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('renews before expiry and re-renders every reader, with one call and no suspending', async () => {
+      const client = countingClient();
+      await render(client, tree(3));
+      expect(text()).toBe('<t1>'.repeat(3));
+      let answer: (response: AuthResponse) => void = () => undefined;
+      client.silent = () => new Promise((resolve) => (answer = resolve));
+      await advance(RENEW_AT);
+      expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+      expect(text()).toBe('<t1>'.repeat(3)); // no fallback while renewing
+      await change(() => answer(tokenFor(['api'], 't2')));
+      expect(text()).toBe('<t2>'.repeat(3));
+      client.silent = (request) => Promise.resolve(tokenFor(request.scopes ?? [], 't3'));
+      await advance(RENEW_AT);
+      expect(text()).toBe('<t3>'.repeat(3));
+      expect(client.callsOf('acquireTokenSilent')).toHaveLength(3);
+    });
+
+    it('leaves no timer after unmount', async () => {
+      const client = countingClient();
+      await render(client, tree(2));
+      expect(vi.getTimerCount()).toBe(2);
+      act(() => root.unmount());
+      root = createRoot(container);
+      expect(vi.getTimerCount()).toBe(0);
+      await advance(2 * LIFETIME_MS);
+      expect(client.callsOf('acquireTokenSilent')).toHaveLength(1);
+    });
+
+    it('never serves an expired cached token: a reader mounted later suspends and gets a new one', async () => {
+      const client = countingClient();
+      await render(client, tree(1));
+      expect(text()).toBe('<t1>');
+      act(() => root.unmount()); // nobody left to renew it
+      root = createRoot(container);
+      await advance(LIFETIME_MS - 1);
+      await render(client, tree(1));
+      expect(text()).toBe('<t1>'); // still valid: served from the shared cache, no call
+      expect(client.callsOf('acquireTokenSilent')).toHaveLength(1);
+      act(() => root.unmount());
+      root = createRoot(container);
+      await advance(1);
+      let answer: (response: AuthResponse) => void = () => undefined;
+      client.silent = () => new Promise((resolve) => (answer = resolve));
+      await render(client, tree(1));
+      expect(text()).toBe('waiting');
+      expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+      await change(() => answer(tokenFor(['api'], 't2')));
+      expect(text()).toBe('<t2>');
+    });
+
+    it('a failed renewal keeps the token until it expires, then suspends and asks again', async () => {
+      const client = countingClient();
+      await render(client, tree(1));
+      const { BrowserAuthError } = await import('@tessera/browser');
+      client.silent = () => Promise.reject(new BrowserAuthError('network_error', 'offline'));
+      await advance(RENEW_AT);
+      expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+      expect(text()).toBe('<t1>');
+      let answer: (response: AuthResponse) => void = () => undefined;
+      client.silent = () => new Promise((resolve) => (answer = resolve));
+      await advance(60_000);
+      expect(text()).toBe('waiting');
+      expect(client.callsOf('acquireTokenSilent')).toHaveLength(3);
+      await change(() => answer(tokenFor(['api'], 't2')));
+      expect(text()).toBe('<t2>');
+    });
   });
 });
