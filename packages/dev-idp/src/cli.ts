@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CLIENT, DEFAULT_RESOURCE, DEFAULT_TENANT, DEFAULT_TTL } from './config.js';
 import { DevIdpConfigError } from './errors.js';
+import { KEYCLOAK_ACCESS_TOKEN_TTL, PROFILES, PROFILE_HELP } from './profiles.js';
 import { startDevIdp } from './server.js';
 import { DEFAULT_USERS } from './users.js';
-import type { DevIdpClient, DevIdpOptions, DevIdpUser } from './types.js';
+import type { DevIdp, DevIdpAuthority, DevIdpClient, DevIdpOptions, DevIdpUser } from './types.js';
 
 const NAME = 'tessera-dev-idp';
 const DEFAULT_PORT = 4000;
@@ -26,7 +27,8 @@ Flags:
                              id=<client_id>,redirect=<uri>[,redirect=<uri>...]
                              [,logout=<post-logout redirect uri>...][,refresh=false]
                            e.g. --client id=my-app,redirect=http://127.0.0.1:5173/
-  --access-token-ttl <s>   access token lifetime in seconds (default ${DEFAULT_TTL.accessToken}; as low as 2 works)
+  --access-token-ttl <s>   access token lifetime in seconds (default ${DEFAULT_TTL.accessToken}, profile keycloak
+                           ${KEYCLOAK_ACCESS_TOKEN_TTL}; as low as 2 works)
   --no-refresh-rotation    keep refresh tokens valid after use (default: each refresh returns a
                            new refresh token and the used one is rejected with invalid_grant)
   --auto-login <username>  automatic mode: no pages; <username> signs in and consents to every
@@ -38,13 +40,19 @@ Flags:
                            (default tenant ${DEFAULT_TENANT})
   --config <file.json>     read options from a JSON file shaped like DevIdpOptions (port, host,
                            issuer, clients, users, resources, ttl, rotateRefreshTokens, autoLogin,
-                           coop, entra); flags given on the command line win
+                           coop, entra, profile, keycloak); flags given on the command line win
+  --profile <name>         reproduce a provider's quirks: ${PROFILES.join(', ')}
+                           (default plain; see Profiles below)
   -h, --help               show this help
 
 Defaults:
   users     ${DEFAULT_USERS.map((user) => `${user.username} / ${user.password}`).join(', ')}
   client    ${DEFAULT_CLIENT.clientId}: redirect URIs ${DEFAULT_CLIENT.redirectUris.join(' and ')}
   resource  ${DEFAULT_RESOURCE.audience} with scopes ${DEFAULT_RESOURCE.scopes.join(', ')}
+
+Profiles (--profile <name>; Entra domains and B2C policies and the Keycloak realm come from
+--config, e.g. {"entra": {"b2cPolicies": ["B2C_1_signin"]}, "keycloak": {"realm": "demo"}}):
+${PROFILES.map((profile) => `  ${profile.padEnd(9)} ${PROFILE_HELP[profile]}`).join('\n')}
 
 Control endpoints (loopback only, JSON): GET /__dev/stats, POST /__dev/reset-stats,
 POST /__dev/end-sessions, POST /__dev/auto-login {"username":"alice","consent":"all"} or false,
@@ -163,6 +171,7 @@ function parseCli(argv: string[]): Parsed | 'help' {
         'auto-login': { type: 'string' },
         coop: { type: 'boolean' },
         entra: { type: 'boolean' },
+        profile: { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -195,6 +204,7 @@ function parseCli(argv: string[]): Parsed | 'help' {
   if (values['auto-login'] !== undefined) set('autoLogin', { username: values['auto-login'] });
   if (values.coop === true) set('coop', true);
   if (values.entra === true) set('entra', options.entra ?? true);
+  if (values.profile !== undefined) set('profile', values.profile);
   return { options, fromFlags, fromConfig, configFile };
 }
 
@@ -228,6 +238,7 @@ const FLAG_FOR: Record<string, string> = {
   autoLogin: '--auto-login',
   coop: '--coop',
   entra: '--entra',
+  profile: '--profile',
 };
 
 /** Names the flag (or config file entry) behind an option path. */
@@ -239,6 +250,29 @@ function whereFor(field: string, parsed: Parsed): string {
   }
   if (flag === undefined) return field;
   return field === top ? flag : `${flag} (${field})`;
+}
+
+/** The start-up lines naming the profile's authorities. */
+function authorityLines(idp: DevIdp): string[] {
+  const of = (...kinds: DevIdpAuthority['kind'][]): string =>
+    idp.authorities
+      .filter((entry) => kinds.includes(entry.kind))
+      .map((entry) => entry.authority)
+      .join(', ');
+  const lines: string[] = [];
+  if (idp.profile !== 'plain') lines.push(`  profile ${idp.profile}: authority ${idp.authority}`);
+  if (idp.authorities.some((entry) => entry.kind === 'tenant')) {
+    lines.push(`  entra authorities: ${of('tenant', 'common', 'organizations', 'consumers')}`);
+  }
+  const domains = idp.authorities.filter((entry) => entry.kind === 'domain');
+  if (domains.length > 0) {
+    const named = domains.map((entry) => `${entry.authority} (issuer ${entry.issuer})`);
+    lines.push(`  entra named tenants: ${named.join(', ')}`);
+  }
+  if (idp.authorities.some((entry) => entry.kind === 'b2c')) {
+    lines.push(`  b2c authorities: ${of('b2c')}`);
+  }
+  return lines;
 }
 
 function fail(line: string): void {
@@ -288,13 +322,7 @@ async function run(argv: string[]): Promise<void> {
     `  users: ${describeUsers(users)}`,
     `  clients: ${clients.map((client) => `${client.clientId} (${client.redirectUris.join(', ')})`).join('; ')}`,
   ];
-  if (options.entra !== undefined && options.entra !== false) {
-    const tenants = (options.entra === true ? undefined : options.entra.tenants) ?? [
-      DEFAULT_TENANT,
-    ];
-    const authorities = [...tenants, 'common'].map((tenant) => idp.entraAuthority(tenant));
-    lines.push(`  entra authorities: ${authorities.join(', ')}`);
-  }
+  lines.push(...authorityLines(idp));
   if (options.autoLogin !== undefined && options.autoLogin !== false) {
     lines.push(`  automatic mode: signs in ${options.autoLogin.username}`);
   }

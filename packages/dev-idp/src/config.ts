@@ -1,10 +1,16 @@
 // Options: defaults and validation. Everything is checked at run time too, because options also
 // come from JSON files and the command line.
-import { DevIdpConfigError } from './errors.js';
-import { RESERVED_SEGMENTS } from './routes.js';
+import { resolveEntra } from './entra-config.js';
+import type { ResolvedEntra } from './entra-config.js';
+import { withGraph } from './entra-scopes.js';
+import { KEYCLOAK_ACCESS_TOKEN_TTL, resolveProfile, resolveRealm } from './profiles.js';
 import { DEFAULT_USERS, resolveUser } from './users.js';
 import type { ResolvedUser } from './users.js';
-import type { DevIdpClient, DevIdpResource, DevIdpUser } from './types.js';
+import { bool, checkKeys, describe, fail, isObject, list, seconds, text } from './validate.js';
+import type { Obj } from './validate.js';
+import type { DevIdpClient, DevIdpProfile, DevIdpResource, DevIdpUser } from './types.js';
+
+export { DEFAULT_TENANT } from './entra-config.js';
 
 /** The client registered unless `clients` is given. */
 export const DEFAULT_CLIENT: Readonly<DevIdpClient> = {
@@ -20,10 +26,7 @@ export const DEFAULT_RESOURCE: Readonly<DevIdpResource> = {
   scopes: ['api://demo/read', 'api://demo/write'],
 };
 
-/** The Entra tenant served when `entra` is `true` or has no `tenants`. */
-export const DEFAULT_TENANT = '5b1f0c2e-7d4a-4c8e-9a36-0e2d4f6b8c1a';
-
-/** Default lifetimes in seconds. */
+/** Default lifetimes in seconds (profile `keycloak`: access tokens 300). */
 export const DEFAULT_TTL = {
   accessToken: 3600,
   idToken: 3600,
@@ -50,6 +53,7 @@ export interface ResolvedAutoLogin {
 
 /** Options with defaults applied and every value checked. */
 export interface ResolvedConfig {
+  readonly profile: DevIdpProfile;
   readonly port: number;
   readonly host: string;
   /** The issuer as given (may contain `{port}`), or undefined for the default. */
@@ -61,67 +65,11 @@ export interface ResolvedConfig {
   readonly rotateRefreshTokens: boolean;
   readonly autoLogin: ResolvedAutoLogin | false;
   readonly coop: boolean;
-  /** Tenant ids, or false when the Entra-shaped routes are off. */
-  readonly tenants: readonly string[] | false;
+  /** Entra-shaped authorities, or false when they are off. */
+  readonly entra: ResolvedEntra | false;
+  /** The Keycloak realm (used by profile `keycloak` only). */
+  readonly realm: string;
   readonly logger: ((line: string) => void) | undefined;
-}
-
-type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fail(field: string, problem: string, fix: string): never {
-  throw new DevIdpConfigError(field, problem, fix);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return String(value);
-  }
-  if (value === undefined) return 'undefined';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function checkKeys(value: Obj, field: string, allowed: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      const where = field === '' ? key : `${field}.${key}`;
-      fail(where, 'unknown option', `use one of ${allowed.join(', ')}`);
-    }
-  }
-}
-
-function text(value: unknown, field: string, example: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    fail(field, `must be a non-empty string, got ${describe(value)}`, `e.g. ${example}`);
-  }
-  return value;
-}
-
-function bool(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') {
-    fail(field, `must be true or false, got ${describe(value)}`, 'pass a boolean');
-  }
-  return value;
-}
-
-function list(value: unknown, field: string, example: string): unknown[] {
-  if (!Array.isArray(value)) {
-    fail(field, `must be an array, got ${describe(value)}`, `e.g. ${example}`);
-  }
-  return value;
-}
-
-function seconds(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    fail(field, `must be a whole number of seconds >= 1, got ${describe(value)}`, 'e.g. 3600');
-  }
-  return value;
 }
 
 /** An absolute http(s) URL without fragment, as redirect and logout URIs must be. */
@@ -348,34 +296,6 @@ export function resolveAutoLogin(
   return { username, consent };
 }
 
-function resolveTenants(value: unknown): readonly string[] | false {
-  if (value === undefined || value === false) return false;
-  if (value === true) return [DEFAULT_TENANT];
-  if (!isObject(value)) {
-    fail('entra', `must be true, false or { tenants: [...] }, got ${describe(value)}`, 'e.g. true');
-  }
-  checkKeys(value, 'entra', ['tenants']);
-  if (value.tenants === undefined) return [DEFAULT_TENANT];
-  const tenants = list(value.tenants, 'entra.tenants', `["${DEFAULT_TENANT}"]`).map((tenant, i) => {
-    const field = `entra.tenants[${i}]`;
-    const id = text(tenant, field, DEFAULT_TENANT);
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id) || RESERVED_SEGMENTS.has(id)) {
-      fail(
-        field,
-        `${JSON.stringify(id)} cannot be a tenant id`,
-        'use letters, digits, dots, dashes (a GUID is typical) and not "common"',
-      );
-    }
-    return id;
-  });
-  if (tenants.length === 0)
-    fail('entra.tenants', 'is empty', 'give at least one tenant id or use entra: true');
-  if (new Set(tenants).size !== tenants.length) {
-    fail('entra.tenants', 'lists a tenant twice', 'give each tenant once');
-  }
-  return tenants;
-}
-
 const OPTION_KEYS = [
   'port',
   'host',
@@ -389,6 +309,8 @@ const OPTION_KEYS = [
   'coop',
   'entra',
   'logger',
+  'profile',
+  'keycloak',
 ] as const;
 
 /** Applies defaults to `input` (a `DevIdpOptions`, or anything parsed from JSON) and checks it. */
@@ -400,6 +322,7 @@ export function resolveOptions(input: unknown): ResolvedConfig {
         ? input
         : fail('options', `must be an object, got ${describe(input)}`, 'pass an options object');
   checkKeys(options, '', OPTION_KEYS);
+  const profile = resolveProfile(options.profile);
 
   const port = options.port === undefined ? 0 : checkPort(options.port);
   const host = options.host === undefined ? '127.0.0.1' : text(options.host, 'host', '127.0.0.1');
@@ -429,9 +352,13 @@ export function resolveOptions(input: unknown): ResolvedConfig {
   });
 
   const users = resolveUsers(options.users);
-  const resources = resolveResources(options.resources);
+  const configured = resolveResources(options.resources);
+  const resources = profile === 'entra' ? withGraph(configured, OIDC_SCOPES) : configured;
 
-  const ttl: ResolvedConfig['ttl'] = { ...DEFAULT_TTL };
+  const ttl: ResolvedConfig['ttl'] = {
+    ...DEFAULT_TTL,
+    ...(profile === 'keycloak' && { accessToken: KEYCLOAK_ACCESS_TOKEN_TTL }),
+  };
   if (options.ttl !== undefined) {
     if (!isObject(options.ttl)) {
       fail('ttl', `must be an object, got ${describe(options.ttl)}`, 'e.g. { "accessToken": 60 }');
@@ -449,7 +376,8 @@ export function resolveOptions(input: unknown): ResolvedConfig {
       : bool(options.rotateRefreshTokens, 'rotateRefreshTokens');
   const autoLogin = resolveAutoLogin(options.autoLogin, users);
   const coop = options.coop === undefined ? false : bool(options.coop, 'coop');
-  const tenants = resolveTenants(options.entra);
+  const entra = resolveEntra(options.entra, profile);
+  const realm = resolveRealm(options.keycloak, profile);
 
   let logger: ((line: string) => void) | undefined;
   if (options.logger !== undefined) {
@@ -464,6 +392,7 @@ export function resolveOptions(input: unknown): ResolvedConfig {
   }
 
   return {
+    profile,
     port,
     host,
     issuer,
@@ -474,7 +403,8 @@ export function resolveOptions(input: unknown): ResolvedConfig {
     rotateRefreshTokens,
     autoLogin,
     coop,
-    tenants,
+    entra,
+    realm,
     logger,
   };
 }

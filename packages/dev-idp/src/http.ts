@@ -1,5 +1,6 @@
 // Small helpers for the routes served next to oidc-provider (interaction pages, control API).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -61,10 +62,16 @@ export function sendHtml(
 }
 
 /** Sends a JSON document. */
-export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify(value);
   res.writeHead(status, {
     ...COMMON_HEADERS,
+    ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
   });
@@ -75,4 +82,24 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
 export function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/**
+ * A request like `req` (same socket, method, URL and headers) whose body is `body`, for handing a
+ * request on after its body was read and rewritten. `req`'s own body must have been read.
+ */
+export function withBody(req: IncomingMessage, body: string): IncomingMessage {
+  const bytes = Buffer.from(body, 'utf8');
+  const copy = new IncomingMessage(req.socket);
+  copy.method = req.method ?? 'POST';
+  copy.url = req.url ?? '/';
+  copy.httpVersion = req.httpVersion;
+  copy.httpVersionMajor = req.httpVersionMajor;
+  copy.httpVersionMinor = req.httpVersionMinor;
+  copy.headers = { ...req.headers, 'content-length': String(bytes.length) };
+  // Marked complete so that ending (and auto-destroying) the copy never aborts the socket.
+  copy.complete = true;
+  copy.push(bytes);
+  copy.push(null);
+  return copy;
 }

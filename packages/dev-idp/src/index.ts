@@ -5,9 +5,13 @@ export { startDevIdp } from './server.js';
 export { DevIdpConfigError } from './errors.js';
 export type {
   DevIdp,
+  DevIdpAuthority,
   DevIdpAutoLogin,
   DevIdpClient,
+  DevIdpEntraOptions,
+  DevIdpKeycloakOptions,
   DevIdpOptions,
+  DevIdpProfile,
   DevIdpResource,
   DevIdpStats,
   DevIdpTtl,

@@ -13,9 +13,10 @@ import type {
 import type Provider from 'oidc-provider';
 import type { MemoryStore } from './adapter.js';
 import type { ResolvedConfig } from './config.js';
+import { requestedAccessTokenClaims } from './entra-claims.js';
 import { errorPage, loggedOutPage, logoutPage } from './pages.js';
 import { INTERACTION_PREFIX } from './routes.js';
-import { mountOf } from './state.js';
+import { countTokenRequest, mountOf } from './state.js';
 import type { Log, RuntimeState } from './state.js';
 import type { UserDirectory } from './users.js';
 
@@ -88,6 +89,8 @@ export interface ProviderSetup {
   readonly routes: Record<string, string>;
   /** Entra tenant id (adds `tid` and `oid` claims), or undefined for the plain issuer. */
   readonly tenant: string | undefined;
+  /** B2C user flow (adds the `tfp` claim), or undefined. */
+  readonly policy?: string | undefined;
   /** Issuer to put in the discovery document of a request, when it differs (Entra `common`). */
   readonly discoveryIssuer?: (req: IncomingMessage) => string | undefined;
   readonly state: RuntimeState;
@@ -95,14 +98,17 @@ export interface ProviderSetup {
 }
 
 function clientMetadata(config: ResolvedConfig): ClientMetadata[] {
+  // Google issues no refresh tokens to browser clients.
+  const refresh = config.profile !== 'google';
   return config.clients.map((client) => ({
     client_id: client.clientId,
     application_type: 'web',
     token_endpoint_auth_method: 'none',
     response_types: ['code'],
-    grant_types: client.refreshTokens
-      ? ['authorization_code', 'refresh_token']
-      : ['authorization_code'],
+    grant_types:
+      client.refreshTokens && refresh
+        ? ['authorization_code', 'refresh_token']
+        : ['authorization_code'],
     redirect_uris: [...client.redirectUris],
     post_logout_redirect_uris: [...client.postLogoutRedirectUris],
   }));
@@ -112,6 +118,62 @@ function clientMetadata(config: ResolvedConfig): ClientMetadata[] {
 function requestedScopes(ctx: KoaContextWithOIDC): string[] {
   const scope = ctx.oidc.params?.scope;
   return typeof scope === 'string' ? scope.split(' ').filter((s) => s !== '') : [];
+}
+
+/** A string parameter of `ctx`'s request, or undefined. */
+function stringParam(ctx: KoaContextWithOIDC, name: string): string | undefined {
+  const value = ctx.oidc.params?.[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Extra authorization parameters per profile, with their checks. Auth0's `audience` names the API
+ * (see `defaultResource`). Google refuses `offline_access`: the check sits on `scope` because
+ * oidc-provider's scope check, which runs first, drops `offline_access` silently, so the raw
+ * request is looked at.
+ */
+function extraParams(
+  config: ResolvedConfig,
+  errors: OidcModule['errors'],
+): NonNullable<Configuration['extraParams']> {
+  if (config.profile === 'auth0') return { audience: null };
+  if (config.profile !== 'google') return [];
+  return {
+    scope: (ctx) => {
+      const raw: unknown = (ctx.method === 'POST' ? ctx.oidc.body : ctx.query)?.scope;
+      if (typeof raw === 'string' && raw.split(' ').includes('offline_access')) {
+        throw new errors.InvalidScope(
+          'offline_access is not a valid scope here; refresh tokens are not issued to this client',
+          'offline_access',
+        );
+      }
+    },
+  };
+}
+
+/**
+ * Access-token claims of the entra profile: `scp` (scope names without the resource prefix, as
+ * Entra writes them: `read` for `api://demo/read`, `User.Read` for Graph) and the claims a
+ * token request's claims challenge asks for.
+ */
+function entraTokenClaims(
+  ctx: KoaContextWithOIDC,
+  token: Parameters<NonNullable<Configuration['extraTokenClaims']>>[1],
+): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  if (token.scope !== undefined && token.scope !== '') {
+    const audience = token.resourceServer?.audience;
+    const prefix = typeof audience === 'string' ? `${audience.replace(/\/$/, '')}/` : undefined;
+    claims.scp = token.scope
+      .split(' ')
+      .map((scope) =>
+        prefix !== undefined && scope.startsWith(prefix) ? scope.slice(prefix.length) : scope,
+      )
+      .join(' ');
+  }
+  const challenge: unknown = ctx.oidc.route === 'token' ? ctx.oidc.body?.claims : undefined;
+  if (typeof challenge === 'string') Object.assign(claims, requestedAccessTokenClaims(challenge));
+  return claims;
 }
 
 /**
@@ -126,9 +188,9 @@ function interactionPolicy(oidc: OidcModule): OidcProviderModule.interactionPoli
 
 /** Creates and configures one oidc-provider instance. */
 export function createProvider(setup: ProviderSetup): Provider {
-  const { config, users, tenant, log } = setup;
+  const { config, users, tenant, policy, log } = setup;
   const { errors } = setup.oidc;
-  const resources = config.resources;
+  const { profile, resources } = config;
 
   const resourceFor = (scope: string): string | undefined =>
     resources.find((r) => r.scopes.includes(scope) || scope.startsWith(`${r.audience}/`))?.audience;
@@ -143,8 +205,11 @@ export function createProvider(setup: ProviderSetup): Provider {
       email: user.email,
       email_verified: true,
       ...(tenant !== undefined && { tid: tenant, oid: user.oid }),
+      ...(policy !== undefined && { tfp: policy }),
     };
   };
+  const openidClaims = ['sub', ...(tenant === undefined ? [] : ['tid', 'oid'])];
+  if (policy !== undefined) openidClaims.push('tfp');
 
   const configuration: Configuration = {
     adapter: (model: string) => setup.store.adapterFor(model),
@@ -161,11 +226,13 @@ export function createProvider(setup: ProviderSetup): Provider {
       keys: setup.cookieKeys,
     },
     claims: {
-      openid: tenant === undefined ? ['sub'] : ['sub', 'tid', 'oid'],
+      openid: openidClaims,
       profile: ['name', 'preferred_username'],
       email: ['email', 'email_verified'],
     },
-    scopes: ['openid', 'offline_access'],
+    // Google's discovery does not list offline_access (and it issues no refresh tokens).
+    scopes: profile === 'google' ? ['openid'] : ['openid', 'offline_access'],
+    extraParams: extraParams(config, errors),
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     clientAuthMethods: ['none'],
@@ -178,7 +245,8 @@ export function createProvider(setup: ProviderSetup): Provider {
         allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
       },
       rpInitiatedLogout: {
-        enabled: true,
+        // Google has no end-session endpoint: sign-out there is the client's own affair.
+        enabled: profile !== 'google',
         logoutSource: (ctx, form) => {
           ctx.type = 'html';
           ctx.body = logoutPage(form);
@@ -199,6 +267,8 @@ export function createProvider(setup: ProviderSetup): Provider {
               .find((r) => r !== undefined && oneOf.includes(r));
             return wanted ?? oneOf[0];
           }
+          // Auth0: the API is the one `audience` names; scopes alone never select one.
+          if (profile === 'auth0') return stringParam(ctx, 'audience');
           const matched = [
             ...new Set(scopes.map(resourceFor).filter((r): r is string => r !== undefined)),
           ];
@@ -209,6 +279,9 @@ export function createProvider(setup: ProviderSetup): Provider {
         getResourceServerInfo: (_ctx, indicator): ResourceServer => {
           const resource = resources.find((r) => r.audience === indicator);
           if (resource === undefined) {
+            // Auth0's answer to an audience it does not know.
+            if (profile === 'auth0')
+              throw new errors.AccessDenied(`Service not found: ${indicator}`);
             throw new errors.InvalidTarget(`unknown resource ${indicator}`);
           }
           return {
@@ -229,15 +302,24 @@ export function createProvider(setup: ProviderSetup): Provider {
       if (claims === undefined) return undefined;
       return { accountId: sub, claims: () => ({ ...claims, sub }) };
     },
-    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: (_ctx, client) =>
+      profile !== 'google' && client.grantTypeAllowed('refresh_token'),
     // Tokens outlive the browser session (like Entra's SPA refresh tokens): ending sessions
     // stops silent renewal through the authorization endpoint, not refresh.
     expiresWithSession: () => false,
     rotateRefreshToken: config.rotateRefreshTokens,
-    extraTokenClaims: (_ctx, token) => {
-      if (tenant === undefined || !('accountId' in token)) return undefined;
-      const user = users.bySub(token.accountId);
-      return user === undefined ? { tid: tenant } : { tid: tenant, oid: user.oid };
+    extraTokenClaims: (ctx, token) => {
+      const claims: Record<string, unknown> = {};
+      if (tenant !== undefined && 'accountId' in token) {
+        const user = users.bySub(token.accountId);
+        Object.assign(
+          claims,
+          user === undefined ? { tid: tenant } : { tid: tenant, oid: user.oid },
+        );
+      }
+      if (policy !== undefined) claims.tfp = policy;
+      if (profile === 'entra') Object.assign(claims, entraTokenClaims(ctx, token));
+      return Object.keys(claims).length === 0 ? undefined : claims;
     },
     interactions: {
       policy: interactionPolicy(setup.oidc),
@@ -320,10 +402,8 @@ function afterRequest(ctx: UseContext, setup: ProviderSetup): void {
   const { state } = setup;
   if (route === 'authorization') state.stats.authorizationRequests += 1;
   if (route === 'token' && ctx.method === 'POST') {
-    const grant = oidc?.params?.grant_type;
-    const key = typeof grant === 'string' && grant !== '' ? grant : '(none)';
-    state.stats.tokenRequests += 1;
-    state.stats.tokenRequestsByGrant[key] = (state.stats.tokenRequestsByGrant[key] ?? 0) + 1;
+    // The raw body: oidc-provider drops parameters its grants do not know (claims among them).
+    countTokenRequest(state.stats, oidc?.params?.grant_type, oidc?.body?.claims !== undefined);
   }
   if (state.coop && (route === 'authorization' || route === 'resume')) {
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');

@@ -4,21 +4,43 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 import { MemoryStore } from './adapter.js';
-import { normaliseIssuer, resolveAutoLogin, resolveOptions } from './config.js';
+import {
+  b2cAuthority,
+  entraAuthority,
+  entraTenantId,
+  listAuthorities,
+  mainAuthority,
+} from './authorities.js';
+import type { AuthorityFacts } from './authorities.js';
+import { OIDC_SCOPES, normaliseIssuer, resolveAutoLogin, resolveOptions } from './config.js';
 import type { ResolvedConfig } from './config.js';
 import { handleControl } from './control.js';
 import type { ControlTarget } from './control.js';
-import { COMMON, entraIssuer, entraIssuerTemplate, entraProviderPath } from './entra.js';
+import { prepareEntraRequest } from './entra-requests.js';
+import type { EntraRequestSetup } from './entra-requests.js';
+import { EntraRouter } from './entra-routing.js';
+import { CanonicalScopes } from './entra-scopes.js';
+import {
+  COMMON,
+  CONSUMERS,
+  CONSUMERS_TENANT,
+  ORGANIZATIONS,
+  b2cIssuer,
+  entraIssuer,
+  entraIssuerTemplate,
+  entraProviderPath,
+} from './entra.js';
 import { DevIdpConfigError } from './errors.js';
 import { HttpError, sendHtml } from './http.js';
 import { handleInteraction } from './interactions.js';
 import type { InteractionSetup } from './interactions.js';
 import { cookieKeys, signingKeys } from './keys.js';
 import { errorPage } from './pages.js';
+import { profileIssuer, profileRoutes } from './profiles.js';
 import { createProvider, loadOidcProvider } from './provider.js';
 import type { ProviderSetup } from './provider.js';
-import { CONTROL_PREFIX, ENTRA_ROUTES, INTERACTION_PREFIX, PLAIN_ROUTES } from './routes.js';
-import { copyStats, createLog, emptyStats, mountOf, setMount } from './state.js';
+import { CONTROL_PREFIX, ENTRA_ROUTES, INTERACTION_PREFIX } from './routes.js';
+import { copyStats, countTokenRequest, createLog, emptyStats, mountOf, setMount } from './state.js';
 import type { RuntimeState } from './state.js';
 import { UserDirectory } from './users.js';
 import type { DevIdp, DevIdpOptions } from './types.js';
@@ -29,6 +51,8 @@ interface Mounted {
   readonly callback: (req: IncomingMessage, res: ServerResponse) => unknown;
   readonly store: MemoryStore;
   readonly interactions: InteractionSetup;
+  /** Its token endpoint path, relative to the mount. */
+  readonly tokenPath: string;
 }
 
 type RequestWithOriginalUrl = IncomingMessage & { originalUrl?: string };
@@ -100,24 +124,35 @@ function splitUrl(raw: string): { path: string; query: string; first: string; re
   return { path, query, first, rest };
 }
 
-/** Hands a request to a provider (or its interaction pages) mounted at `mount`. */
+/**
+ * Hands a request to a provider (or its interaction pages) mounted at `mount`. With `entra` (the
+ * entra profile) the request is prepared first, and may be answered there.
+ */
 async function forward(
   target: Mounted,
   req: IncomingMessage,
   res: ServerResponse,
-  mount: string,
-  path: string,
-  query: string,
+  where: { mount: string; path: string; query: string },
+  entra: EntraRequestSetup | undefined,
 ): Promise<void> {
+  const { mount, path } = where;
   setMount(req, mount);
   if (path.startsWith(INTERACTION_PREFIX)) {
     await handleInteraction(req, res, path, { ...target.interactions, mount });
     return;
   }
-  const request = req as RequestWithOriginalUrl;
+  let query = where.query;
+  let request = req as RequestWithOriginalUrl;
+  if (entra !== undefined) {
+    const prepared = await prepareEntraRequest(req, res, query, path === target.tokenPath, entra);
+    if (prepared === undefined) return;
+    ({ query } = prepared);
+    request = prepared.req;
+    setMount(request, mount);
+  }
   request.url = `${path}${query}`;
   request.originalUrl = `${mount}${path}${query}`;
-  await target.callback(req, res);
+  await target.callback(request, res);
 }
 
 function notFound(res: ServerResponse, path: string): void {
@@ -172,10 +207,11 @@ export async function startDevIdp(options?: DevIdpOptions): Promise<DevIdp> {
 
   try {
     const port = (server.address() as AddressInfo).port;
-    const issuer =
+    const base =
       config.issuer === undefined
         ? defaultIssuer(config.host, port)
         : normaliseIssuer(config.issuer, port);
+    const issuer = profileIssuer(config.profile, base, config.realm);
     const url = new URL(issuer).origin;
     const plainMount = new URL(issuer).pathname.replace(/\/$/, '');
     const users = new UserDirectory(config.users);
@@ -185,11 +221,11 @@ export async function startDevIdp(options?: DevIdpOptions): Promise<DevIdp> {
       stats: emptyStats(),
     };
 
+    const mounted: Mounted[] = [];
     const mountProvider = (
       providerIssuer: string,
-      index: number,
       extra: Pick<ProviderSetup, 'routes' | 'tenant'> &
-        Partial<Pick<ProviderSetup, 'discoveryIssuer'>>,
+        Partial<Pick<ProviderSetup, 'discoveryIssuer' | 'policy'>>,
     ): Mounted => {
       const store = new MemoryStore();
       const provider = createProvider({
@@ -199,38 +235,41 @@ export async function startDevIdp(options?: DevIdpOptions): Promise<DevIdp> {
         users,
         jwks,
         cookieKeys: cookieKeys(),
-        cookiePrefix: `tdi${port}_${index}_`,
+        cookiePrefix: `tdi${port}_${mounted.length}_`,
         store,
         state,
         log,
         ...extra,
       });
-      return {
+      const entry: Mounted = {
         provider,
         callback: provider.callback(),
         store,
         interactions: { oidc, provider, mount: '', users, state, log },
+        tokenPath: extra.routes.token ?? '',
       };
+      mounted.push(entry);
+      return entry;
     };
 
-    const plain = mountProvider(issuer, 0, { routes: { ...PLAIN_ROUTES }, tenant: undefined });
-    const tenants = new Map<string, Mounted>();
-    if (config.tenants !== false) {
-      const template = entraIssuerTemplate(url);
-      config.tenants.forEach((tenant, i) => {
-        tenants.set(
-          tenant,
-          mountProvider(entraIssuer(url, tenant), i + 1, {
-            routes: { ...ENTRA_ROUTES },
-            tenant,
-            discoveryIssuer: (req) => (mountOf(req) === `/${COMMON}` ? template : undefined),
-          }),
-        );
-      });
-      const first = tenants.get(config.tenants[0] ?? '');
-      if (first !== undefined) tenants.set(COMMON, first);
-    }
-    const mounted = [plain, ...new Set(tenants.values())];
+    const plain = mountProvider(issuer, {
+      routes: profileRoutes(config.profile),
+      tenant: undefined,
+    });
+    const entra = mountEntra(config, url, mountProvider);
+    const prepare: EntraRequestSetup | undefined =
+      config.profile === 'entra'
+        ? {
+            scopes: new CanonicalScopes(config.resources, OIDC_SCOPES),
+            corsAllowed: (clientId, origin) =>
+              config.clients.some(
+                (client) =>
+                  client.clientId === clientId &&
+                  client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
+              ),
+            countRefused: (grantType) => countTokenRequest(state.stats, grantType, true),
+          }
+        : undefined;
 
     const endSessions = (): Promise<number> => {
       let ended = 0;
@@ -263,14 +302,20 @@ export async function startDevIdp(options?: DevIdpOptions): Promise<DevIdp> {
         await handleControl(req, res, path, control);
         return;
       }
-      const tenant = tenants.get(first);
-      if (tenant !== undefined) {
-        const providerPath = entraProviderPath(rest);
+      const route = entra.resolve(first, rest);
+      if (route !== undefined) {
+        const providerPath = entraProviderPath(route.rest);
         if (providerPath === undefined) {
           notFound(res, path);
           return;
         }
-        await forward(tenant, req, res, `/${first}`, providerPath, query);
+        await forward(
+          route.target,
+          req,
+          res,
+          { mount: route.mount, path: providerPath, query },
+          prepare,
+        );
         return;
       }
       if (plainMount !== '') {
@@ -278,49 +323,90 @@ export async function startDevIdp(options?: DevIdpOptions): Promise<DevIdp> {
           notFound(res, path);
           return;
         }
-        await forward(plain, req, res, plainMount, path.slice(plainMount.length) || '/', query);
+        const below = path.slice(plainMount.length) || '/';
+        await forward(plain, req, res, { mount: plainMount, path: below, query }, prepare);
         return;
       }
-      await forward(plain, req, res, '', path, query);
+      await forward(plain, req, res, { mount: '', path, query }, prepare);
     };
 
-    return describeIdp({ issuer, url, port, config, control, close });
+    return describeIdp({ facts: { issuer, url, config }, port, control, close });
   } catch (error) {
     await close();
     throw error;
   }
 }
 
+/**
+ * Mounts the Entra-shaped providers: one per tenant (the first also behind `common`, and for the
+ * entra profile `organizations`), and for the entra profile the consumer tenant behind
+ * `consumers`, the domain names and one provider per domain and B2C user flow.
+ */
+function mountEntra(
+  config: ResolvedConfig,
+  url: string,
+  mountProvider: (
+    issuer: string,
+    extra: Pick<ProviderSetup, 'routes' | 'tenant'> &
+      Partial<Pick<ProviderSetup, 'discoveryIssuer' | 'policy'>>,
+  ) => Mounted,
+): EntraRouter<Mounted> {
+  const router = new EntraRouter<Mounted>();
+  if (config.entra === false) return router;
+  const template = entraIssuerTemplate(url);
+  const multiTenant = new Set([`/${COMMON}`, `/${ORGANIZATIONS}`]);
+  for (const tenant of config.entra.tenants) {
+    router.addTenant(
+      tenant,
+      mountProvider(entraIssuer(url, tenant), {
+        routes: { ...ENTRA_ROUTES },
+        tenant,
+        discoveryIssuer: (req) => (multiTenant.has(mountOf(req)) ? template : undefined),
+      }),
+    );
+  }
+  const first = router.tenant(config.entra.tenants[0] ?? '');
+  if (first === undefined) return router;
+  router.addTenant(COMMON, first);
+  if (config.profile !== 'entra') return router;
+
+  router.addTenant(ORGANIZATIONS, first);
+  const consumers = mountProvider(entraIssuer(url, CONSUMERS_TENANT), {
+    routes: { ...ENTRA_ROUTES },
+    tenant: CONSUMERS_TENANT,
+  });
+  router.addTenant(CONSUMERS, consumers);
+  router.addTenant(CONSUMERS_TENANT, consumers);
+  for (const [domain, tenant] of config.entra.domains) {
+    router.addDomain(domain, tenant);
+    for (const policy of config.entra.b2cPolicies) {
+      router.addFlow(
+        domain,
+        policy,
+        mountProvider(b2cIssuer(url, tenant), { routes: { ...ENTRA_ROUTES }, tenant, policy }),
+      );
+    }
+  }
+  return router;
+}
+
 function describeIdp(parts: {
-  issuer: string;
-  url: string;
+  facts: AuthorityFacts;
   port: number;
-  config: ResolvedConfig;
   control: ControlTarget;
   close: () => Promise<void>;
 }): DevIdp {
-  const { issuer, url, port, config, control, close } = parts;
+  const { facts, port, control, close } = parts;
   return {
-    issuer,
-    url,
+    issuer: facts.issuer,
+    url: facts.url,
     port,
-    entraAuthority(tenant = COMMON) {
-      if (config.tenants === false) {
-        throw new DevIdpConfigError(
-          'entra',
-          'is off',
-          'start the dev IdP with entra: true to get Entra-shaped authorities',
-        );
-      }
-      if (tenant !== COMMON && !config.tenants.includes(tenant)) {
-        throw new DevIdpConfigError(
-          'entra.tenants',
-          `does not include ${JSON.stringify(tenant)}`,
-          `use common or one of ${config.tenants.join(', ')}`,
-        );
-      }
-      return `${url}/${tenant}`;
-    },
+    profile: facts.config.profile,
+    authority: mainAuthority(facts),
+    authorities: listAuthorities(facts),
+    entraAuthority: (tenant) => entraAuthority(facts, tenant),
+    entraTenantId: (tenant) => entraTenantId(facts, tenant),
+    b2cAuthority: (policy, domain) => b2cAuthority(facts, policy, domain),
     stats: () => control.stats(),
     resetStats: () => control.resetStats(),
     endSessions: async () => {

@@ -12,7 +12,24 @@ export interface RuntimeState {
 
 /** Counters at zero. */
 export function emptyStats(): DevIdpStats {
-  return { tokenRequests: 0, tokenRequestsByGrant: {}, authorizationRequests: 0 };
+  return {
+    tokenRequests: 0,
+    tokenRequestsByGrant: {},
+    authorizationRequests: 0,
+    tokenRequestsWithClaims: 0,
+  };
+}
+
+/** Counts one POST to a token endpoint with this `grant_type` (any value; missing is `(none)`). */
+export function countTokenRequest(
+  stats: DevIdpStats,
+  grantType: unknown,
+  withClaims: boolean,
+): void {
+  const key = typeof grantType === 'string' && grantType !== '' ? grantType : '(none)';
+  stats.tokenRequests += 1;
+  stats.tokenRequestsByGrant[key] = (stats.tokenRequestsByGrant[key] ?? 0) + 1;
+  if (withClaims) stats.tokenRequestsWithClaims += 1;
 }
 
 /** A copy of the counters (so callers cannot change them). */
@@ -21,6 +38,7 @@ export function copyStats(stats: DevIdpStats): DevIdpStats {
     tokenRequests: stats.tokenRequests,
     tokenRequestsByGrant: { ...stats.tokenRequestsByGrant },
     authorizationRequests: stats.authorizationRequests,
+    tokenRequestsWithClaims: stats.tokenRequestsWithClaims,
   };
 }
 

@@ -59,8 +59,57 @@ export interface DevIdpAutoLogin {
   consent?: 'all' | string[];
 }
 
+/**
+ * Which real provider's quirks the dev IdP reproduces, offline, so that clients can be tested
+ * against them:
+ *
+ * - `plain`: a standards-only OpenID provider at `${url}` (the default).
+ * - `entra`: Microsoft Entra ID: tenant-in-path authorities (GUIDs, `common`, `organizations`,
+ *   `consumers`, tenant domain names with a GUID issuer, B2C user-flow paths), scopes matched
+ *   case-insensitively and granted in their canonical spelling (`user.read` → `User.Read`, a
+ *   Microsoft Graph-like resource), `scp` in access tokens, and claims challenges (`claims` on the
+ *   token endpoint, e.g. `acrs`) honoured in access tokens.
+ * - `auth0`: issuer with a trailing slash, Auth0's endpoint paths, the `audience` parameter
+ *   choosing the API (no audience: an opaque token for userinfo only).
+ * - `keycloak`: issuer and endpoints under `/realms/{realm}` with Keycloak's
+ *   `/protocol/openid-connect/...` paths, access tokens for 5 minutes.
+ * - `google`: no `offline_access` in `scopes_supported`, no refresh tokens, `offline_access`
+ *   refused with `invalid_scope`, no end-session endpoint: renewal only through `prompt=none`.
+ */
+export type DevIdpProfile = 'plain' | 'entra' | 'auth0' | 'keycloak' | 'google';
+
+/** Entra-shaped authorities, see {@link DevIdpOptions.entra}. */
+export interface DevIdpEntraOptions {
+  /** Tenant ids served at `${url}/{tenant}` (default: one GUID tenant). */
+  tenants?: string[];
+  /**
+   * Profile `entra` only: tenant domain names served at `${url}/{domain}`, each mapped to the
+   * tenant id whose issuer (`${url}/{tenant-id}/v2.0`) and endpoints its discovery document
+   * names, as Entra does, e.g. `{ "contoso.onmicrosoft.com": "<tenant GUID>" }`. A tenant id not in
+   * `tenants` is served too. Default: `contoso.onmicrosoft.com` for the first tenant.
+   */
+  domains?: Record<string, string>;
+  /**
+   * Profile `entra` only: Azure AD B2C user flows (policies) served under every domain at
+   * `${url}/{domain}/{policy}`, with the issuer `${url}/{tenant-id}/v2.0/` (trailing slash, as
+   * B2C's) and a `tfp` claim naming the policy. Default `["B2C_1_signin"]`; `[]` for none.
+   */
+  b2cPolicies?: string[];
+}
+
+/** Keycloak settings, see {@link DevIdpOptions.keycloak}. */
+export interface DevIdpKeycloakOptions {
+  /** The realm: issuer `${url}/realms/{realm}` (default `demo`). */
+  realm?: string;
+}
+
 /** Options of {@link startDevIdp}. */
 export interface DevIdpOptions {
+  /**
+   * Which provider's behaviour to reproduce (default `plain`); see {@link DevIdpProfile}. Profile
+   * defaults (e.g. Keycloak's 300 s access tokens) give way to options given explicitly.
+   */
+  profile?: DevIdpProfile;
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
   /** Listen address (default `127.0.0.1`). */
@@ -84,8 +133,13 @@ export interface DevIdpOptions {
   autoLogin?: DevIdpAutoLogin | false;
   /** Send `Cross-Origin-Opener-Policy: same-origin` on the login/consent pages and authorization responses. */
   coop?: boolean;
-  /** Also serve Entra-shaped tenant routes; `true` uses one default tenant id. */
-  entra?: { tenants?: string[] } | boolean;
+  /**
+   * Also serve Entra-shaped tenant routes (profiles `plain` and `entra`; the `entra` profile
+   * always serves them); `true` uses one default tenant id.
+   */
+  entra?: DevIdpEntraOptions | boolean;
+  /** Profile `keycloak` only: the realm. */
+  keycloak?: DevIdpKeycloakOptions;
   /** Receives log lines (errors and protocol error summaries). Default: server errors to stderr. */
   logger?: (line: string) => void;
 }
@@ -98,6 +152,27 @@ export interface DevIdpStats {
   tokenRequestsByGrant: Record<string, number>;
   /** Requests to any authorization endpoint (not counting interaction resumes). */
   authorizationRequests: number;
+  /**
+   * Token requests that carried a `claims` parameter (a claims challenge being answered); the
+   * `entra` profile honours it, the others ignore it.
+   */
+  tokenRequestsWithClaims: number;
+}
+
+/** One authority a dev IdP serves, see {@link DevIdp.authorities}. */
+export interface DevIdpAuthority {
+  /**
+   * What it is: `issuer` (the profile's own issuer: plain, Auth0, Keycloak realm or Google),
+   * `tenant` (Entra tenant id), `common` / `organizations` (multi-tenant, `{tenantid}` issuer
+   * template), `consumers`, `domain` (Entra tenant by domain name) or `b2c` (a B2C user flow).
+   */
+  readonly kind: 'issuer' | 'tenant' | 'common' | 'organizations' | 'consumers' | 'domain' | 'b2c';
+  /** The authority a client is configured with, e.g. `${url}/contoso.onmicrosoft.com`. */
+  readonly authority: string;
+  /** Where its discovery document is. */
+  readonly discoveryUrl: string;
+  /** The `issuer` its discovery document names (tokens carry it as `iss`). */
+  readonly issuer: string;
 }
 
 /** A running dev IdP. */
@@ -108,11 +183,39 @@ export interface DevIdp {
   readonly url: string;
   /** The TCP port bound. */
   readonly port: number;
+  /** The profile it runs (see {@link DevIdpProfile}). */
+  readonly profile: DevIdpProfile;
+  /**
+   * The authority a client of this profile is configured with: the issuer for `plain` and
+   * `google`, the issuer with its trailing slash for `auth0`, the realm URL
+   * (`${url}/realms/{realm}`) for `keycloak`, and the first tenant's `${url}/{tenant-id}` for
+   * `entra`.
+   */
+  readonly authority: string;
+  /** Every authority served, the profile's own issuer first. */
+  readonly authorities: readonly DevIdpAuthority[];
   /**
    * Entra-style authority, e.g. `${url}/${tenant}`; discovery at
-   * `${authority}/v2.0/.well-known/openid-configuration`. Default tenant: `common`.
+   * `${authority}/v2.0/.well-known/openid-configuration`. Default tenant: `common`. With the
+   * `entra` profile `tenant` may also be `organizations`, `consumers` or a configured domain name
+   * (e.g. `contoso.onmicrosoft.com`). Throws {@link DevIdpConfigError} for a tenant not served.
    */
   entraAuthority(tenant?: string): string;
+  /**
+   * The tenant id (GUID) whose issuer an Entra authority's discovery names and whose tokens carry
+   * it as `tid`: the id itself, the tenant of a domain name, the consumer tenant
+   * `9188040d-6c67-4c5b-b112-36a304b66dad` for `consumers`, and the first tenant for `common` and
+   * `organizations` (whose users sign in there). Throws {@link DevIdpConfigError} like
+   * {@link DevIdp.entraAuthority}.
+   */
+  entraTenantId(tenant?: string): string;
+  /**
+   * Profile `entra`: the authority of a B2C user flow, `${url}/{domain}/{policy}`; discovery at
+   * `${authority}/v2.0/.well-known/openid-configuration`, issuer `${url}/{tenant-id}/v2.0/`.
+   * Defaults: the first configured policy and domain. Throws {@link DevIdpConfigError} for a policy
+   * or domain not served.
+   */
+  b2cAuthority(policy?: string, domain?: string): string;
   /** Counters since start or the last {@link DevIdp.resetStats}. */
   stats(): DevIdpStats;
   /** Sets every counter to zero. */

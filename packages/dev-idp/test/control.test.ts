@@ -59,6 +59,7 @@ describe('control endpoints', () => {
       tokenRequests: 0,
       tokenRequestsByGrant: {},
       authorizationRequests: 0,
+      tokenRequestsWithClaims: 0,
     });
     expect((await post(`${base}/coop`, { on: true })).json).toEqual({ coop: true });
     const login = await authorizationUrl(as, { scope: 'openid' });

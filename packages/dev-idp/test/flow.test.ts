@@ -257,12 +257,14 @@ describe('stats', () => {
       tokenRequests: 2,
       tokenRequestsByGrant: { authorization_code: 1, refresh_token: 1 },
       authorizationRequests: 1,
+      tokenRequestsWithClaims: 0,
     });
     server.resetStats();
     expect(server.stats()).toEqual({
       tokenRequests: 0,
       tokenRequestsByGrant: {},
       authorizationRequests: 0,
+      tokenRequestsWithClaims: 0,
     });
   });
 });
