@@ -105,9 +105,9 @@ export function isInteractionInProgress(error: unknown): boolean {
  * StrictMode's double mount makes no second one.
  *
  * The token is kept fresh: shortly before `response.expiresOn` (a minute before, or at half the
- * remaining time for short-lived tokens) the hook asks again — `acquireTokenSilent` first, the
- * interactive fallback only when `interactionType` asks for it, as on the first request — and
- * returns the new token, with `status` staying `success` meanwhile. It also asks at once when
+ * remaining time for short-lived tokens) the hook asks again with `acquireTokenSilent` only: a
+ * renewal runs from a timer, outside any user gesture, where a popup would be blocked and a
+ * redirect would leave the page unasked. It returns the new token, with `status` staying `success` meanwhile. It also asks at once when
  * the page becomes visible after the renewal fell due (timers stop while a machine sleeps). If a
  * renewal fails while the token shown is still valid, the hook keeps it and tries once more when
  * it expires; only when that fails too does it return the error. Unmounting, or a new account
@@ -153,7 +153,10 @@ export function useAccessToken(
       schedule(undefined);
       // Components showing the same token renew at the same instant (expiresOn minus the
       // margin), so their calls meet in acquireShared while the first one is under way.
-      const next = { key, promise: acquireShared(instance, key, request, options.interactionType) };
+      // The interactive fallback only for the first token: a renewal runs from a timer, outside
+      // any user gesture, where a popup would be blocked.
+      const fallback = shown === undefined ? options.interactionType : undefined;
+      const next = { key, promise: acquireShared(instance, key, request, fallback) };
       flight.current = next;
       follow(next, false);
     };

@@ -294,6 +294,17 @@ describe('useAccessToken keeps the token fresh', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('a renewal never opens a popup, even when the first request may: no user gesture', async () => {
+    const client = countingClient();
+    await render(client, createElement(Token, { interactionType: 'popup' }));
+    expect(text()).toBe('[success:t1]');
+    client.silent = () => Promise.reject(interactionRequired());
+    await advance(RENEW_AT);
+    expect(client.callsOf('acquireTokenSilent')).toHaveLength(2);
+    expect(client.callsOf('acquireTokenPopup')).toHaveLength(0);
+    expect(text()).toBe('[success:t1]');
+  });
+
   it('a renewal that brings back the same token waits until it expires, without a loop', async () => {
     const client = countingClient();
     await render(client, createElement(Token));
