@@ -72,9 +72,21 @@ describe('tessera-dev-idp', () => {
       '--coop',
       '--entra',
       '--config',
+      '--profile',
       '--help',
     ]) {
       expect(result.stdout).toContain(flag);
+    }
+    // One line per profile, saying what it reproduces.
+    for (const [profile, what] of [
+      ['plain', 'standards-only'],
+      ['entra', 'User.Read'],
+      ['auth0', 'audience=<api>'],
+      ['keycloak', '/realms/<realm>'],
+      ['google', 'offline_access refused'],
+    ]) {
+      const line = result.stdout.split('\n').find((text) => text.startsWith(`  ${profile} `));
+      expect(line, profile).toContain(what);
     }
     expect(result.stdout).toContain('alice / alice-password');
     expect(result.stdout).toContain('bob / bob-password');
@@ -120,6 +132,51 @@ describe('tessera-dev-idp', () => {
     expect(lines(config.stderr)).toHaveLength(1);
     expect(config.stderr).toContain('--config');
     expect(config.stderr).toContain('JSON');
+  });
+
+  it('rejects an unknown --profile with exit 2 and one line naming the profiles', async () => {
+    const result = await run(['--port', '0', '--profile', 'okta']);
+    expect(result.code).toBe(2);
+    expect(lines(result.stderr)).toEqual([
+      'tessera-dev-idp: --profile: "okta" is not a profile; use one of plain, entra, auth0, keycloak, google (default plain)',
+    ]);
+    expect(result.stdout).toBe('');
+  });
+
+  it('prints the authorities of --profile entra and serves them', async () => {
+    const child = spawn(process.execPath, [cli, '--port', '0', '--profile', 'entra'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const timer = setTimeout(() => reject(new Error(`no control line: ${text}`)), 20_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('\n  control: ')) {
+            clearTimeout(timer);
+            resolve(text);
+          }
+        });
+        child.on('exit', () => reject(new Error(`exited early: ${text}`)));
+      });
+      const url = /^tessera-dev-idp listening on (\S+)$/m.exec(out)?.[1] ?? '';
+      const tenant = '5b1f0c2e-7d4a-4c8e-9a36-0e2d4f6b8c1a';
+      expect(out).toContain(`  profile entra: authority ${url}/${tenant}\n`);
+      expect(out).toContain(
+        `  entra authorities: ${url}/${tenant}, ${url}/common, ${url}/organizations, ${url}/consumers\n`,
+      );
+      expect(out).toContain(
+        `  entra named tenants: ${url}/contoso.onmicrosoft.com (issuer ${url}/${tenant}/v2.0)\n`,
+      );
+      expect(out).toContain(`  b2c authorities: ${url}/contoso.onmicrosoft.com/B2C_1_signin\n`);
+      const document = (await (
+        await fetch(`${url}/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration`)
+      ).json()) as { issuer: string };
+      expect(document.issuer).toBe(`${url}/${tenant}/v2.0`);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('starts, prints the ready line, serves discovery and exits 0 on SIGTERM', async () => {

@@ -48,6 +48,10 @@ const SKIP: Record<string, string> = {
     'builds every package, then serves the React demo until Ctrl-C; e2e/react-demo.e2e.ts runs it',
   'npm start -- --help':
     'npm start builds the packages (tsc -b) before the help: beyond the time limit',
+  'npx tessera-dev-idp --auto-login alice':
+    'long-running: serves on port 4000 until Ctrl-C; cli.test.ts starts the CLI with --auto-login',
+  'npx tessera-dev-idp --profile entra --config idp.json':
+    "long-running, and needs the reader's idp.json; cli.test.ts starts the CLI with --profile entra",
 };
 
 const COMMAND_TIME_LIMIT_MS = 20_000;
