@@ -1,6 +1,19 @@
 // Which provider an Entra-shaped path belongs to. Tenant ids and the multi-tenant segments
 // (`common`, `organizations`, `consumers`) are the first path segment; a tenant domain name
 // (`contoso.onmicrosoft.com`) stands for its tenant, and `/{domain}/{policy}` is a B2C user flow.
+import type { ResolvedConfig } from './config.js';
+import {
+  COMMON,
+  CONSUMERS,
+  CONSUMERS_TENANT,
+  ORGANIZATIONS,
+  b2cIssuer,
+  entraIssuer,
+  entraIssuerTemplate,
+} from './entra.js';
+import type { ProviderPlacement } from './provider.js';
+import { ENTRA_ROUTES } from './routes.js';
+import { mountOf } from './state.js';
 
 /** Where a request goes: the target, the mount path it is served under, the path below it. */
 export interface EntraRoute<T> {
@@ -61,4 +74,53 @@ export class EntraRouter<T> {
     const own = this.#tenants.get(tenant);
     return own === undefined ? undefined : { target: own, mount: `/${tenant}`, rest };
   }
+}
+
+/**
+ * Mounts the Entra-shaped providers: one per tenant (the first also behind `common`, and for the
+ * entra profile `organizations`), and for the entra profile the consumer tenant behind
+ * `consumers`, the domain names and one provider per domain and B2C user flow.
+ */
+export function mountEntra<T>(
+  config: ResolvedConfig,
+  url: string,
+  mountProvider: (issuer: string, placement: ProviderPlacement) => T,
+): EntraRouter<T> {
+  const router = new EntraRouter<T>();
+  if (config.entra === false) return router;
+  const template = entraIssuerTemplate(url);
+  const multiTenant = new Set([`/${COMMON}`, `/${ORGANIZATIONS}`]);
+  for (const tenant of config.entra.tenants) {
+    router.addTenant(
+      tenant,
+      mountProvider(entraIssuer(url, tenant), {
+        routes: { ...ENTRA_ROUTES },
+        tenant,
+        discoveryIssuer: (req) => (multiTenant.has(mountOf(req)) ? template : undefined),
+      }),
+    );
+  }
+  const first = router.tenant(config.entra.tenants[0] ?? '');
+  if (first === undefined) return router;
+  router.addTenant(COMMON, first);
+  if (config.profile !== 'entra') return router;
+
+  router.addTenant(ORGANIZATIONS, first);
+  const consumers = mountProvider(entraIssuer(url, CONSUMERS_TENANT), {
+    routes: { ...ENTRA_ROUTES },
+    tenant: CONSUMERS_TENANT,
+  });
+  router.addTenant(CONSUMERS, consumers);
+  router.addTenant(CONSUMERS_TENANT, consumers);
+  for (const [domain, tenant] of config.entra.domains) {
+    router.addDomain(domain, tenant);
+    for (const policy of config.entra.b2cPolicies) {
+      router.addFlow(
+        domain,
+        policy,
+        mountProvider(b2cIssuer(url, tenant), { routes: { ...ENTRA_ROUTES }, tenant, policy }),
+      );
+    }
+  }
+  return router;
 }

@@ -13,8 +13,8 @@ import type {
 import type Provider from 'oidc-provider';
 import type { MemoryStore } from './adapter.js';
 import type { ResolvedConfig } from './config.js';
-import { requestedAccessTokenClaims } from './entra-claims.js';
 import { errorPage, loggedOutPage, logoutPage } from './pages.js';
+import { entraTokenClaims, extraParams } from './profile-hooks.js';
 import { INTERACTION_PREFIX } from './routes.js';
 import { countTokenRequest, mountOf } from './state.js';
 import type { Log, RuntimeState } from './state.js';
@@ -97,6 +97,10 @@ export interface ProviderSetup {
   readonly log: Log;
 }
 
+/** Where a provider sits: its routes and, for Entra-shaped ones, tenant, policy and issuer override. */
+export type ProviderPlacement = Pick<ProviderSetup, 'routes' | 'tenant'> &
+  Partial<Pick<ProviderSetup, 'discoveryIssuer' | 'policy'>>;
+
 function clientMetadata(config: ResolvedConfig): ClientMetadata[] {
   // Google issues no refresh tokens to browser clients.
   const refresh = config.profile !== 'google';
@@ -124,56 +128,6 @@ function requestedScopes(ctx: KoaContextWithOIDC): string[] {
 function stringParam(ctx: KoaContextWithOIDC, name: string): string | undefined {
   const value = ctx.oidc.params?.[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/**
- * Extra authorization parameters per profile, with their checks. Auth0's `audience` names the API
- * (see `defaultResource`). Google refuses `offline_access`: the check sits on `scope` because
- * oidc-provider's scope check, which runs first, drops `offline_access` silently, so the raw
- * request is looked at.
- */
-function extraParams(
-  config: ResolvedConfig,
-  errors: OidcModule['errors'],
-): NonNullable<Configuration['extraParams']> {
-  if (config.profile === 'auth0') return { audience: null };
-  if (config.profile !== 'google') return [];
-  return {
-    scope: (ctx) => {
-      const raw: unknown = (ctx.method === 'POST' ? ctx.oidc.body : ctx.query)?.scope;
-      if (typeof raw === 'string' && raw.split(' ').includes('offline_access')) {
-        throw new errors.InvalidScope(
-          'offline_access is not a valid scope here; refresh tokens are not issued to this client',
-          'offline_access',
-        );
-      }
-    },
-  };
-}
-
-/**
- * Access-token claims of the entra profile: `scp` (scope names without the resource prefix, as
- * Entra writes them: `read` for `api://demo/read`, `User.Read` for Graph) and the claims a
- * token request's claims challenge asks for.
- */
-function entraTokenClaims(
-  ctx: KoaContextWithOIDC,
-  token: Parameters<NonNullable<Configuration['extraTokenClaims']>>[1],
-): Record<string, unknown> {
-  const claims: Record<string, unknown> = {};
-  if (token.scope !== undefined && token.scope !== '') {
-    const audience = token.resourceServer?.audience;
-    const prefix = typeof audience === 'string' ? `${audience.replace(/\/$/, '')}/` : undefined;
-    claims.scp = token.scope
-      .split(' ')
-      .map((scope) =>
-        prefix !== undefined && scope.startsWith(prefix) ? scope.slice(prefix.length) : scope,
-      )
-      .join(' ');
-  }
-  const challenge: unknown = ctx.oidc.route === 'token' ? ctx.oidc.body?.claims : undefined;
-  if (typeof challenge === 'string') Object.assign(claims, requestedAccessTokenClaims(challenge));
-  return claims;
 }
 
 /**

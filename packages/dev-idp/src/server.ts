@@ -13,23 +13,13 @@ import {
 } from './authorities.js';
 import type { AuthorityFacts } from './authorities.js';
 import { OIDC_SCOPES, normaliseIssuer, resolveAutoLogin, resolveOptions } from './config.js';
-import type { ResolvedConfig } from './config.js';
 import { handleControl } from './control.js';
 import type { ControlTarget } from './control.js';
 import { prepareEntraRequest } from './entra-requests.js';
 import type { EntraRequestSetup } from './entra-requests.js';
-import { EntraRouter } from './entra-routing.js';
+import { mountEntra } from './entra-routing.js';
 import { CanonicalScopes } from './entra-scopes.js';
-import {
-  COMMON,
-  CONSUMERS,
-  CONSUMERS_TENANT,
-  ORGANIZATIONS,
-  b2cIssuer,
-  entraIssuer,
-  entraIssuerTemplate,
-  entraProviderPath,
-} from './entra.js';
+import { entraProviderPath } from './entra.js';
 import { DevIdpConfigError } from './errors.js';
 import { HttpError, sendHtml } from './http.js';
 import { handleInteraction } from './interactions.js';
@@ -38,9 +28,9 @@ import { cookieKeys, signingKeys } from './keys.js';
 import { errorPage } from './pages.js';
 import { profileIssuer, profileRoutes } from './profiles.js';
 import { createProvider, loadOidcProvider } from './provider.js';
-import type { ProviderSetup } from './provider.js';
-import { CONTROL_PREFIX, ENTRA_ROUTES, INTERACTION_PREFIX } from './routes.js';
-import { copyStats, countTokenRequest, createLog, emptyStats, mountOf, setMount } from './state.js';
+import type { ProviderPlacement } from './provider.js';
+import { CONTROL_PREFIX, INTERACTION_PREFIX } from './routes.js';
+import { copyStats, countTokenRequest, createLog, emptyStats, setMount } from './state.js';
 import type { RuntimeState } from './state.js';
 import { UserDirectory } from './users.js';
 import type { DevIdp, DevIdpOptions } from './types.js';
@@ -222,11 +212,7 @@ export async function startDevIdp(options?: DevIdpOptions): Promise<DevIdp> {
     };
 
     const mounted: Mounted[] = [];
-    const mountProvider = (
-      providerIssuer: string,
-      extra: Pick<ProviderSetup, 'routes' | 'tenant'> &
-        Partial<Pick<ProviderSetup, 'discoveryIssuer' | 'policy'>>,
-    ): Mounted => {
+    const mountProvider = (providerIssuer: string, extra: ProviderPlacement): Mounted => {
       const store = new MemoryStore();
       const provider = createProvider({
         oidc,
@@ -335,59 +321,6 @@ export async function startDevIdp(options?: DevIdpOptions): Promise<DevIdp> {
     await close();
     throw error;
   }
-}
-
-/**
- * Mounts the Entra-shaped providers: one per tenant (the first also behind `common`, and for the
- * entra profile `organizations`), and for the entra profile the consumer tenant behind
- * `consumers`, the domain names and one provider per domain and B2C user flow.
- */
-function mountEntra(
-  config: ResolvedConfig,
-  url: string,
-  mountProvider: (
-    issuer: string,
-    extra: Pick<ProviderSetup, 'routes' | 'tenant'> &
-      Partial<Pick<ProviderSetup, 'discoveryIssuer' | 'policy'>>,
-  ) => Mounted,
-): EntraRouter<Mounted> {
-  const router = new EntraRouter<Mounted>();
-  if (config.entra === false) return router;
-  const template = entraIssuerTemplate(url);
-  const multiTenant = new Set([`/${COMMON}`, `/${ORGANIZATIONS}`]);
-  for (const tenant of config.entra.tenants) {
-    router.addTenant(
-      tenant,
-      mountProvider(entraIssuer(url, tenant), {
-        routes: { ...ENTRA_ROUTES },
-        tenant,
-        discoveryIssuer: (req) => (multiTenant.has(mountOf(req)) ? template : undefined),
-      }),
-    );
-  }
-  const first = router.tenant(config.entra.tenants[0] ?? '');
-  if (first === undefined) return router;
-  router.addTenant(COMMON, first);
-  if (config.profile !== 'entra') return router;
-
-  router.addTenant(ORGANIZATIONS, first);
-  const consumers = mountProvider(entraIssuer(url, CONSUMERS_TENANT), {
-    routes: { ...ENTRA_ROUTES },
-    tenant: CONSUMERS_TENANT,
-  });
-  router.addTenant(CONSUMERS, consumers);
-  router.addTenant(CONSUMERS_TENANT, consumers);
-  for (const [domain, tenant] of config.entra.domains) {
-    router.addDomain(domain, tenant);
-    for (const policy of config.entra.b2cPolicies) {
-      router.addFlow(
-        domain,
-        policy,
-        mountProvider(b2cIssuer(url, tenant), { routes: { ...ENTRA_ROUTES }, tenant, policy }),
-      );
-    }
-  }
-  return router;
 }
 
 function describeIdp(parts: {

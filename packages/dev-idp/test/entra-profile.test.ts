@@ -265,6 +265,30 @@ describe('entra profile: claims challenges', () => {
     expect(jwtPayload(plain.access_token).acrs).toBeUndefined();
   });
 
+  it('honours claims on the code redemption too (as MSAL sends them)', async () => {
+    const server = await start();
+    const as = await discover(`${server.authority}/v2.0`);
+    const request = await authorizationUrl(as, { scope: 'openid api://demo/read' });
+    request.url.searchParams.set('claims', ACRS_CHALLENGE);
+    const landing = await follow(new CookieJar(), request.url, DEMO_REDIRECT);
+    if (landing.kind !== 'callback') throw new Error('expected a callback');
+    const params = oauth.validateAuthResponse(as, DEMO_CLIENT, landing.url, request.state);
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      DEMO_CLIENT,
+      oauth.None(),
+      params,
+      DEMO_REDIRECT,
+      request.verifier,
+      { ...insecure, additionalParameters: { claims: ACRS_CHALLENGE } },
+    );
+    const tokens = await oauth.processAuthorizationCodeResponse(as, DEMO_CLIENT, response, {
+      expectedNonce: request.nonce,
+    });
+    expect(jwtPayload(tokens.access_token).acrs).toEqual(['c1']);
+    expect(server.stats().tokenRequestsWithClaims).toBe(1);
+  });
+
   it('puts client capabilities (xms_cc values) into the access token and keeps protocol claims', async () => {
     const server = await start();
     const as = await discover(`${server.authority}/v2.0`);
