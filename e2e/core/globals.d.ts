@@ -17,7 +17,10 @@ declare global {
       silent(request?: AuthenticationParameters): Promise<Outcome>;
       popupNow(request?: AuthenticationParameters): Promise<Outcome>;
       account(): string | null;
-      fetchWithToken(url: string): Promise<{ status: number; error?: string }>;
+      accounts(): string[];
+      silentFor(username: string, request?: AuthenticationParameters): Promise<Outcome>;
+      setActive(username: string | null): void;
+      fetchWithToken(url: string): Promise<{ status: number; body?: string; error?: string }>;
       cacheKeys(): string[];
     };
   }

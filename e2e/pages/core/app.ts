@@ -10,6 +10,10 @@ import { pageEnv } from '../../harness/page-env.js';
 interface PageOptions {
   authority?: string;
   protocolMode?: 'OIDC' | 'AAD';
+  knownAuthorities?: string[];
+  offlineAccess?: boolean;
+  /** Sent with the seed's access token request (e.g. Auth0's `audience`). */
+  extraQueryParameters?: Record<string, string>;
   tokenRenewalOffsetSeconds?: number;
   loadFrameTimeout?: number;
   windowHashTimeout?: number;
@@ -51,7 +55,12 @@ export interface Outcome {
 }
 
 const env = pageEnv();
-const options = (env.tessera ?? {}) as PageOptions;
+// A test may add options known only once its servers run (an authority on a port), by an init
+// script that sets this global before the page's scripts.
+const options = {
+  ...(env.tessera as PageOptions | undefined),
+  ...((globalThis as Record<string, unknown>)['__E2E_TESSERA__'] as PageOptions | undefined),
+};
 
 function toOutcome(response: AuthResponse): Outcome {
   return {
@@ -104,6 +113,8 @@ const userAgentApplication = new UserAgentApplication({
     clientId: env.clientId ?? '',
     authority: options.authority ?? env.issuer ?? '',
     ...(options.protocolMode !== undefined && { protocolMode: options.protocolMode }),
+    ...(options.knownAuthorities !== undefined && { knownAuthorities: options.knownAuthorities }),
+    ...(options.offlineAccess !== undefined && { offlineAccess: options.offlineAccess }),
     redirectUri: env.redirectUri ?? '',
   },
   cache: { cacheLocation: options.cacheLocation ?? 'sessionStorage' },
@@ -154,7 +165,13 @@ setTimeout(() => {
 
 const accessTokenRequest = (): AuthenticationParameters => ({
   scopes: options.scopes ?? ['api://demo/read'],
+  ...(options.extraQueryParameters !== undefined && {
+    extraQueryParameters: options.extraQueryParameters,
+  }),
 });
+
+const accountNamed = (username: string) =>
+  userAgentApplication.getAllAccounts().find((a) => a.username === username);
 
 const state = {
   app: userAgentApplication,
@@ -171,13 +188,27 @@ const state = {
   popupNow: (request: AuthenticationParameters = accessTokenRequest()) =>
     settle(userAgentApplication.acquireTokenPopup(request)),
   account: () => userAgentApplication.getAccount()?.username ?? null,
+  accounts: () => userAgentApplication.getAllAccounts().map((a) => a.username),
+  /** A silent request for the named account (undefined: none signed in by that name). */
+  silentFor: (username: string, request: AuthenticationParameters = accessTokenRequest()) => {
+    const account = accountNamed(username);
+    return settle(
+      userAgentApplication.acquireTokenSilent(
+        account === undefined ? request : { ...request, account },
+      ),
+    );
+  },
+  setActive: (username: string | null) =>
+    userAgentApplication.setActiveAccount(
+      username === null ? null : (accountNamed(username) ?? null),
+    ),
   fetchWithToken: async (url: string) => {
     const authFetch = createAuthFetch(userAgentApplication, {
       protectedResourceMap: options.protectedResourceMap ?? {},
     });
     try {
       const response = await authFetch(url);
-      return { status: response.status };
+      return { status: response.status, body: await response.text() };
     } catch (error) {
       return { status: -1, error: String(error) };
     }
