@@ -2,8 +2,6 @@
 // real Chromium on the printed URL, sign-in through the dev IdP's login form, a token by the
 // seed's silent → popup pattern, the API's answer rendered, sign-out; screenshots of the
 // signed-in page at desktop and phone width go to e2e/artifacts/demo-*.png.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
@@ -13,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startDevIdp } from '@tessera/dev-idp';
 import { describe, expect, it } from 'vitest';
 import { launchChromium } from './harness/chromium.js';
+import { distinctFreePorts, npmStart, type StartRun } from './harness/start-run.js';
 import { consent, fillLogin } from './harness/fixtures.js';
 import { REPO_ROOT } from './harness/http.js';
 
@@ -20,116 +19,6 @@ const ARTIFACTS = join(REPO_ROOT, 'e2e', 'artifacts');
 const HOST = '127.0.0.1';
 /** `npm start` runs `tsc -b` and maybe `vite build` before it is ready. */
 const READY_TIMEOUT_MS = 150_000;
-
-interface StartRun {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /**
-   * Resolves when the process has exited and every holder of its output pipes (npm's children
-   * too) has closed them: the exit code, or the signal that ended it.
-   */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Resolves with the first stdout line matching `pattern`. */
-  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
-  /** SIGINT to the whole process group (npm, sh, node), as Ctrl-C in a terminal does. */
-  interrupt(): void;
-  /** Kills what is left of the process group. */
-  kill(): void;
-}
-
-/** The environment without TESSERA_* settings, so the dev IdP mode runs whatever the shell has. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('TESSERA_')),
-  );
-}
-
-/** Runs `npm start -- <args>` (or `node scripts/start.mjs <args>`) in its own process group. */
-function npmStart(
-  args: readonly string[],
-  command: 'npm' | 'node' = 'npm',
-  env: NodeJS.ProcessEnv = {},
-): StartRun {
-  const argv = command === 'npm' ? ['start', '--', ...args] : ['scripts/start.mjs', ...args];
-  const child = spawn(command, argv, {
-    cwd: REPO_ROOT,
-    env: { ...cleanEnv(), ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const waiters: (() => void)[] = [];
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    for (const wake of waiters) wake();
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  child.on('exit', () => {
-    for (const wake of waiters) wake();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  const signalGroup = (signal: NodeJS.Signals): void => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // The group is gone already.
-    }
-  };
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    waitFor(pattern, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms\n${out}\n${err}`));
-        }, timeoutMs);
-        const check = (): void => {
-          const match = pattern.exec(out);
-          if (match !== null) {
-            clearTimeout(timer);
-            resolve(match);
-          } else if (child.exitCode !== null) {
-            clearTimeout(timer);
-            reject(
-              new Error(
-                `npm start exited (${child.exitCode}) before ${String(pattern)}\n${out}\n${err}`,
-              ),
-            );
-          }
-        };
-        waiters.push(check);
-        check();
-      });
-    },
-    interrupt: () => signalGroup('SIGINT'),
-    kill: () => signalGroup('SIGKILL'),
-  };
-}
-
-/** A port that is free now (bound and released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
 
 /** True when nothing listens on the port any more. */
 async function isFree(port: number): Promise<boolean> {
