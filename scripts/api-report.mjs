@@ -23,6 +23,7 @@ export const PACKAGES = [
   'packages/angular',
   'packages/dev-idp',
   'packages/react',
+  'packages/testing',
 ];
 
 export const REPORT_FILE = 'api-report.md';

@@ -103,6 +103,34 @@ export function authorityOf(idp: DevIdp): string {
   return typeof own === 'string' && own !== '' ? own : idp.issuer;
 }
 
+/** Where an authority's discovery document is, and the issuer it must name. */
+export interface AuthorityDiscovery {
+  readonly discoveryUrl: string;
+  readonly issuer: string;
+}
+
+/**
+ * How `authority` of `idp` is discovered: from the dev IdP's list of authorities when it has
+ * one (provider profiles: Entra tenants discover at `{authority}/v2.0`), else OpenID Connect
+ * Discovery at the authority, whose issuer it is.
+ */
+export function discoveryOf(idp: DevIdp, authority: string): AuthorityDiscovery {
+  // Read without depending on the field, as authorityOf does.
+  const listed: unknown = (idp as { authorities?: unknown }).authorities;
+  if (Array.isArray(listed)) {
+    for (const entry of listed as unknown[]) {
+      const { authority: a, discoveryUrl, issuer } = (entry ?? {}) as Record<string, unknown>;
+      if (a === authority && typeof discoveryUrl === 'string' && typeof issuer === 'string') {
+        return { discoveryUrl, issuer };
+      }
+    }
+  }
+  return {
+    discoveryUrl: `${authority.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    issuer: authority,
+  };
+}
+
 /**
  * Starts the dev IdP for a test: `@tessera/dev-idp`'s `startDevIdp` with these defaults, every
  * one of which the options override:
@@ -145,12 +173,19 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
     users,
     clientConfig(config: TestClientConfigOptions = {}): Configuration {
       const redirectUri = config.redirectUri ?? extras.redirectUri;
+      const authority = extras.authority;
+      // An Entra-shaped authority (discovery under /v2.0) needs the library's AAD mode, which it
+      // picks by itself only for Microsoft's hosts.
+      const aad =
+        discoveryOf(devIdp, authority).discoveryUrl ===
+        `${authority}/v2.0/.well-known/openid-configuration`;
       return {
         auth: {
           clientId: config.clientId ?? extras.clientId,
-          authority: extras.authority,
+          authority,
           redirectUri,
           postLogoutRedirectUri: config.postLogoutRedirectUri ?? redirectUri,
+          ...(aad && { protocolMode: 'AAD' as const }),
         },
         cache: { cacheLocation: config.cacheLocation ?? 'sessionStorage' },
         ...(config.system !== undefined && { system: config.system }),

@@ -5,7 +5,7 @@
 import * as oauth from 'oauth4webapi';
 import type { IdTokenClaims } from '@tessera/browser';
 import type { DevIdp } from '@tessera/dev-idp';
-import { authorityOf, testIdpInfo } from './test-idp.js';
+import { authorityOf, discoveryOf, testIdpInfo } from './test-idp.js';
 
 /** What {@link acquireTestTokens} asks the dev IdP for. */
 export interface TestTokenRequest {
@@ -33,6 +33,8 @@ export interface TestTokenRequest {
    * and `offline_access` are added, as `@tessera/browser` adds them.
    */
   scopes?: readonly string[];
+  /** More authorization request parameters, e.g. `{ audience: 'https://api.example' }` (Auth0). */
+  extraQueryParameters?: Record<string, string>;
 }
 
 /** Tokens from one sign-in, checked as `@tessera/browser` checks a token response. */
@@ -211,10 +213,17 @@ export async function acquireTestTokens(
   const password =
     request.password ?? kit?.users.find((u) => u.username === request.username)?.password;
 
-  const issuerUrl = new URL(authority);
+  const discovery = discoveryOf(idp, authority);
+  if (discovery.issuer.includes('{tenantid}')) {
+    // A multi-tenant authority (Entra `common`): its tokens name a tenant the discovery does not.
+    throw new TypeError(
+      `acquireTestTokens: ${authority} is multi-tenant; pass a tenant authority (e.g. idp.entraAuthority(tenantId)).`,
+    );
+  }
+  // oauth4webapi checks the document's issuer, as the library does.
   const as = await oauth.processDiscoveryResponse(
-    issuerUrl,
-    await oauth.discoveryRequest(issuerUrl, { algorithm: 'oidc', ...onLoopback(authority) }),
+    new URL(discovery.issuer),
+    await fetch(discovery.discoveryUrl),
   );
   // As @tessera/browser: offline_access only where the provider lists it (or lists nothing).
   const listed = as.scopes_supported;
@@ -241,6 +250,7 @@ export async function acquireTestTokens(
     nonce,
     code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
+    ...request.extraQueryParameters,
     ...(request.username !== undefined && { login_hint: request.username }),
   }).toString();
   const callback = await authorize(start, redirectUri, { username: request.username, password });

@@ -151,6 +151,33 @@ describe('a session from the dev IdP, read by a real UserAgentApplication', () =
     );
   });
 
+  it.each([
+    ['keycloak', ['api://demo/read']],
+    ['entra', ['user.read']],
+  ] as const)(
+    'works with the %s profile: its authority, discovery and scopes',
+    async (profile, scopes) => {
+      const other = await startTestIdp({ profile, clients: [testClient(APP, 'my-spa')] });
+      try {
+        expect(other.authority).not.toBe(other.url);
+        const tokens = await acquireTestTokens(other, { scopes });
+        expect(tokens.authority).toBe(other.authority);
+        const win = new FakeWindow(`${APP}/`);
+        for (const { key, value } of sessionEntries(tokens)) win.sessionStorage.setItem(key, value);
+        const config = other.clientConfig({ system: { ports: { window: win.asWindow() } } });
+        expect(config.auth.protocolMode).toBe(profile === 'entra' ? 'AAD' : undefined);
+        const app = new UserAgentApplication(config);
+        other.resetStats();
+        const response = await app.acquireTokenSilent({ scopes: [...scopes] });
+        expect(response).toMatchObject({ accessToken: tokens.accessToken, fromCache: true });
+        expect(response.account.username).toBe('alice');
+        expect(other.stats().tokenRequests).toBe(0);
+      } finally {
+        await other.close();
+      }
+    },
+  );
+
   it('checks what it builds: an ID token for another client gives no entries', async () => {
     const tokens = await acquireTestTokens(idp, {});
     expect(() => sessionEntries({ ...tokens, clientId: 'someone-else' })).toThrow(
