@@ -24,6 +24,7 @@ export interface UseTestIdpOptions {
  * });
  *
  * @param options - As {@link startTestIdp}'s.
+ * @param hooks - How long the start may take.
  * @throws Error when a member is read before `beforeAll` started the dev IdP, or after it closed.
  */
 export function useTestIdp(options: TestIdpOptions = {}, hooks: UseTestIdpOptions = {}): TestIdp {
