@@ -74,10 +74,10 @@ export function judgeAnswer(
           ? 'Allow the openid scope for this client at the provider.'
           : `Check the settings of client "${context.clientId}" at the provider against the error description.`,
     );
-    return report.diagnosis;
+    return report.part();
   }
   const signedIn = context.signedIn;
-  if (signedIn === undefined) return report.diagnosis;
+  if (signedIn === undefined) return report.part();
   if (error === LOGIN_REQUIRED || error === INTERACTION_REQUIRED) {
     report.add(
       'third_party_cookies_blocked',
@@ -88,7 +88,7 @@ export function judgeAnswer(
   } else if (answer.code) {
     report.pass('iframe_session');
   }
-  return report.diagnosis;
+  return report.part();
 }
 
 /** What a provider did with a `prompt=none` request sent without following redirects (the CLI). */

@@ -90,7 +90,7 @@ export async function checkCallbackPage(
       `auth.redirectUri "${redirectUri}" could not be loaded (${String(cause)}): the provider's responses would land nowhere.`,
       'Serve a page at the redirect URI: the app itself, or a callback page that runs completeAuthorizationCallback() from @tessera/browser/callback.',
     );
-    return report.diagnosis;
+    return report.part();
   }
   if (!response.ok) {
     report.add(
@@ -99,7 +99,7 @@ export async function checkCallbackPage(
       `auth.redirectUri "${redirectUri}" answers HTTP ${response.status}: the provider's responses would land on an error page.`,
       'Serve a page at the redirect URI (for a single-page app with client-side routing, let the server answer that path with the app), or set auth.redirectUri to a page that exists.',
     );
-    return report.diagnosis;
+    return report.part();
   }
   const problem = framingProblem(
     response.headers.get('x-frame-options'),
@@ -113,8 +113,8 @@ export async function checkCallbackPage(
       `auth.redirectUri "${redirectUri}" cannot be loaded in the app's hidden iframe: ${problem}. Silent renewal by iframe (prompt=none) then always times out.`,
       `Let the app frame its callback page: send "Content-Security-Policy: frame-ancestors 'self'" (and no "X-Frame-Options: DENY") for ${new URL(redirectUri).pathname}, or use a dedicated callback page that allows it.`,
     );
-    return report.diagnosis;
+    return report.part();
   }
   report.pass('callback_page');
-  return report.diagnosis;
+  return report.part();
 }

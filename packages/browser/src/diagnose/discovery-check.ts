@@ -130,10 +130,11 @@ export async function checkDiscovery(input: DiscoveryCheckInput): Promise<Discov
         : (asObject(input.authorityMetadata ?? seen.text) ?? {});
     report.pass('discovery');
     report.pass('issuer');
-    return { ...report.diagnosis, provider: { protocol, info, document }, ...exchangeOf(seen) };
+    return { ...report.part(), provider: { protocol, info, document }, ...exchangeOf(seen) };
   } catch (error) {
     const { exchange } = seen;
-    if (seen.error !== undefined) {
+    // Asked, and no answer came: refused, unreachable, or over the time limit.
+    if (exchange === undefined && seen.url !== undefined) {
       const finding =
         seen.error instanceof TypeError
           ? await input.explainNoAnswer(where(), seen.error)
@@ -144,7 +145,7 @@ export async function checkDiscovery(input: DiscoveryCheckInput): Promise<Discov
               fix: 'Check that auth.authority names a running provider reachable from here (scheme, host, port and path).',
             };
       report.diagnosis.findings.push(finding);
-      return report.diagnosis;
+      return report.part();
     }
     if (exchange !== undefined && exchange.status !== 200) {
       const location = exchange.headers.get('location');
@@ -158,7 +159,7 @@ export async function checkDiscovery(input: DiscoveryCheckInput): Promise<Discov
           : `Discovery at ${exchange.url} answered HTTP ${exchange.status}, not the provider's document (OIDC Discovery 4: it is at the issuer + /.well-known/openid-configuration).`,
         `Set auth.authority to the provider's issuer URL exactly${input.protocolMode === 'AAD' ? ' (AAD mode discovers at {authority}/v2.0/.well-known/openid-configuration; use protocolMode "OIDC" for other providers)' : ''}; open ${exchange.url} to see what it serves.`,
       );
-      return report.diagnosis;
+      return report.part();
     }
     const text =
       typeof input.authorityMetadata === 'object'
@@ -180,7 +181,7 @@ export async function checkDiscovery(input: DiscoveryCheckInput): Promise<Discov
             ? `Set auth.authority to "${tenantUrl}" (AAD mode adds /v2.0), or to the tenant this issuer names.`
             : `Set auth.authority to "${issuer}" exactly${input.protocolMode === 'AAD' ? ', or protocolMode to "OIDC" for a provider that is not Entra-shaped' : ''}; if the provider is reached under another host name than it calls itself (a proxy, localhost vs 127.0.0.1), configure the provider's issuer to match the URL the app uses.`,
         );
-        return { ...report.diagnosis, ...exchangeOf(seen) };
+        return { ...report.part(), ...exchangeOf(seen) };
       } catch (second) {
         report.add(
           'discovery_invalid',
@@ -188,7 +189,7 @@ export async function checkDiscovery(input: DiscoveryCheckInput): Promise<Discov
           `The discovery document from ${where()} is not usable: ${isAuthError(second) ? second.errorMessage : reason}`,
           "Fix the provider's discovery document (OIDC Discovery 3): issuer, https authorization_endpoint and token_endpoint (http only on loopback), jwks_uri.",
         );
-        return { ...report.diagnosis, ...exchangeOf(seen) };
+        return { ...report.part(), ...exchangeOf(seen) };
       }
     }
     report.add(
@@ -197,7 +198,7 @@ export async function checkDiscovery(input: DiscoveryCheckInput): Promise<Discov
       `The discovery document from ${where()} is not usable: ${reason}`,
       'Check that auth.authority points at an OpenID provider: its discovery document must be JSON with issuer, authorization_endpoint, token_endpoint and jwks_uri (OIDC Discovery 3).',
     );
-    return { ...report.diagnosis, ...exchangeOf(seen) };
+    return { ...report.part(), ...exchangeOf(seen) };
   }
 }
 

@@ -16,7 +16,7 @@ export interface MetadataCheckOptions {
 function list(document: Record<string, unknown>, name: string): string[] | undefined {
   const value = document[name];
   return Array.isArray(value) && value.every((item) => typeof item === 'string')
-    ? (value)
+    ? value
     : undefined;
 }
 
@@ -109,5 +109,5 @@ export function checkProviderMetadata(
     );
   }
   if (report.diagnosis.findings.length === before) report.pass('refresh_tokens');
-  return report.diagnosis;
+  return report.part();
 }

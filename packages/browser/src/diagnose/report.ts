@@ -7,6 +7,8 @@ export interface ReportBuilder {
   pass(check: CheckId): void;
   /** Adds another part's findings and passed checks. */
   merge(part: Pick<Diagnosis, 'findings' | 'passed'>): void;
+  /** The findings and passed checks, for a check that is part of a diagnosis. */
+  part(): Pick<Diagnosis, 'findings' | 'passed'>;
 }
 
 export function createReport(): ReportBuilder {
@@ -22,6 +24,9 @@ export function createReport(): ReportBuilder {
     merge(part) {
       diagnosis.findings.push(...part.findings);
       for (const check of part.passed) this.pass(check);
+    },
+    part() {
+      return { findings: diagnosis.findings, passed: diagnosis.passed };
     },
   };
 }

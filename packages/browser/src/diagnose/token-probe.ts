@@ -81,5 +81,5 @@ export function judgeTokenAnswer(
       `Set auth.clientId to the id of a single-page application (public client, no secret) registered at this provider — check for typos, and the tenant or realm in auth.authority.`,
     );
   }
-  return report.diagnosis;
+  return report.part();
 }
