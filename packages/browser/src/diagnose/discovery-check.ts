@@ -6,7 +6,7 @@
  */
 import { isAuthError } from '../errors/auth-error.js';
 import { DISCOVERY_FAILED } from '../errors/error-codes.js';
-import { silentLogger } from '../logger.js';
+import { quietLogger } from './quiet-logger.js';
 import { systemClock, type FetchLike } from '../ports.js';
 import { createProtocolClient } from '../protocol/protocol-client.js';
 import type { ProtocolClient, ProtocolMode, ProviderInfo } from '../protocol/types.js';
@@ -113,7 +113,7 @@ export async function checkDiscovery(input: DiscoveryCheckInput): Promise<Discov
       clientId: input.clientId,
       fetch: capture,
       clock: systemClock,
-      logger: silentLogger,
+      logger: quietLogger,
       // As the library decides it: http only for a loopback authority (config validation).
       allowInsecureRequests: authority.startsWith('http:'),
       networkTimeoutMs: ms,

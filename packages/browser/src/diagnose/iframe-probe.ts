@@ -7,7 +7,7 @@
 import { isAuthError } from '../errors/auth-error.js';
 import { MONITOR_WINDOW_TIMEOUT } from '../errors/error-codes.js';
 import { createIframeNavigator } from '../interaction/iframe-navigator.js';
-import { silentLogger } from '../logger.js';
+import { quietLogger } from './quiet-logger.js';
 import { systemTimers } from '../ports.js';
 import type { ProtocolClient } from '../protocol/types.js';
 import type { Account } from '../types.js';
@@ -47,7 +47,7 @@ export async function probeInIframe(
     });
     const response = await createIframeNavigator(win, {
       timers: systemTimers,
-      logger: silentLogger,
+      logger: quietLogger,
     }).navigate(url, { state: secrets.state, redirectUri, timeoutMs });
     const answer = answerOf(response);
     return answer === undefined
