@@ -50,6 +50,8 @@ const SKIP: Record<string, string> = {
     'npm start builds the packages (tsc -b) before the help: beyond the time limit',
   'npx tessera-dev-idp --auto-login alice':
     'long-running: serves on port 4000 until Ctrl-C; cli.test.ts starts the CLI with --auto-login',
+  'npx tessera-doctor --authority https://login.example.com/realms/app --client-id your_app_id --redirect-uri https://app.example.com/':
+    'needs a real provider with a registered app; packages/browser/test/diagnose/cli-idp.test.ts runs the CLI against the dev IdP',
   'npx tessera-dev-idp --profile entra --config idp.json':
     "long-running, and needs the reader's idp.json; cli.test.ts starts the CLI with --profile entra",
 };
