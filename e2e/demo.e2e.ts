@@ -111,6 +111,23 @@ describe('npm start (the demo)', () => {
       );
       expect(unnamed).toBe(0);
 
+      // An error shows its entry of the error reference: the user closes the fallback popup.
+      const cancelledPopup = page.waitForEvent('popup');
+      await page.locator('#token-popup').click();
+      await (await cancelledPopup).close();
+      await expect.poll(() => page.locator('#error strong').textContent()).toBe('user_cancelled');
+      const entry = page.locator('#error-docs');
+      await expect.poll(() => entry.textContent()).toContain('docs/errors.md#user_cancelled');
+      expect((await entry.locator('dd').allTextContents()).every((text) => text.length > 10)).toBe(
+        true,
+      );
+
+      // The setup check against the dev IdP: nothing to fix.
+      await page.locator('#check-setup').click();
+      await expect
+        .poll(() => page.locator('#setup-report').textContent(), { timeout: 20_000 })
+        .toContain('Nothing to fix.');
+
       // Sign in by popup, keyboard only: Tab to the button, Enter.
       await tabTo(page, '#sign-in-popup');
       const loginPopup = page.waitForEvent('popup');

@@ -35,6 +35,8 @@ export function isBuildFresh(spaDir, repoRoot) {
     join(repoRoot, 'packages', 'browser', 'src'),
     join(repoRoot, 'packages', 'browser', 'package.json'),
     join(repoRoot, 'packages', 'react', 'src'),
+    // The demo bundles the error reference it shows under errors.
+    join(repoRoot, 'docs', 'errors.md'),
   ];
   return inputs.every((input) => newestMtime(input) < built);
 }

@@ -2,7 +2,12 @@
 // popups or hidden iframes it only hands the authorization response back and stops.
 import './styles.css';
 import { completeAuthorizationCallback } from '@tessera/browser/callback';
-import { isAuthError, type AuthResponse, type UserAgentApplication } from '@tessera/browser';
+import {
+  diagnose,
+  isAuthError,
+  type AuthResponse,
+  type UserAgentApplication,
+} from '@tessera/browser';
 import { AnswerList, callApi } from './api.js';
 import {
   acquireToken,
@@ -15,7 +20,14 @@ import { loadConfig, type DemoConfig } from './config.js';
 import { byId } from './dom.js';
 import { EventLog, describeEvent } from './event-log.js';
 import { TokenStore, phaseOf, renderTokens, tickCountdowns } from './tokens.js';
-import { clearError, renderClaims, renderConfig, renderState, showError } from './view.js';
+import {
+  clearError,
+  renderClaims,
+  renderConfig,
+  renderSetupReport,
+  renderState,
+  showError,
+} from './view.js';
 
 /** Minimum pause between two automatic renewals of the same token, ms. */
 const RENEW_RETRY_MS = 15_000;
@@ -122,6 +134,10 @@ function start(config: DemoConfig): void {
   );
   action('sign-out', 'Sign out', async () => {
     await app.logout();
+  });
+  action('check-setup', 'Check setup', async () => {
+    byId('setup-report').textContent = 'Checking…';
+    renderSetupReport(await diagnose(app));
   });
   byId('clear-log', HTMLButtonElement).addEventListener('click', () => log.clear());
 

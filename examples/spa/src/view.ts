@@ -1,15 +1,16 @@
 // The parts of the page that follow the sign-in state: header status, account card, buttons,
 // claims, and the error banner.
-import { isAuthError, type Account } from '@tessera/browser';
+import { isAuthError, type Account, type Diagnosis } from '@tessera/browser';
 import { claimList } from './claims.js';
 import type { DemoConfig } from './config.js';
 import { byId, chips, fields, h, show } from './dom.js';
 import type { TokenStore } from './tokens.js';
+import { errorEntry } from './error-docs.js';
 
 const SIGNED_OUT_ONLY = ['sign-in-popup', 'sign-in-redirect'];
 // The token buttons stay usable when signed out: the silent request fails with no_account
 // (interaction required) and the fallback signs the user in, as the seed's pattern implies.
-const ALWAYS = ['token-popup', 'token-redirect'];
+const ALWAYS = ['check-setup', 'token-popup', 'token-redirect'];
 const SIGNED_IN_ONLY = ['call-profile', 'add-note', 'sign-out'];
 const NEEDS_API = ['call-profile', 'add-note'];
 
@@ -97,6 +98,7 @@ export function renderClaims(store: TokenStore, account: Account | null): void {
 /** Shows an error with its `errorCode` (library errors) or its name. */
 export function showError(error: unknown, context: string): void {
   const banner = byId('error');
+  banner.dataset['docs'] = isAuthError(error) ? error.docs : '';
   if (isAuthError(error)) {
     show(
       banner,
@@ -108,6 +110,7 @@ export function showError(error: unknown, context: string): void {
         ? null
         : h('span', {}, ` (correlation id ${error.correlationId})`),
     );
+    void showErrorEntry(banner, error.docs);
   } else {
     const name = error instanceof Error ? error.name : 'Error';
     const message = error instanceof Error ? error.message : String(error);
@@ -116,8 +119,60 @@ export function showError(error: unknown, context: string): void {
   banner.hidden = false;
 }
 
+/** Adds the error's entry of the error reference under the message. */
+async function showErrorEntry(banner: HTMLElement, ref: string): Promise<void> {
+  const entry = await errorEntry(ref).catch(() => undefined);
+  // Another error (or none) may be shown by now.
+  if (entry === undefined || banner.hidden || banner.dataset['docs'] !== ref) return;
+  banner.append(
+    h(
+      'div',
+      { class: 'error-docs', id: 'error-docs' },
+      h('p', {}, 'From the error reference, ', h('code', {}, entry.ref), ':'),
+      h(
+        'dl',
+        {},
+        h('dt', {}, 'What happened'),
+        h('dd', {}, entry.whatHappened),
+        h('dt', {}, 'Likely cause'),
+        h('dd', {}, entry.likelyCause),
+        h('dt', {}, 'What to do'),
+        h('dd', {}, entry.whatToDo),
+      ),
+    ),
+  );
+}
+
 export function clearError(): void {
   const banner = byId('error');
   banner.hidden = true;
+  banner.dataset['docs'] = '';
   banner.replaceChildren();
+}
+
+/** Shows the result of `diagnose(app)`: each finding with its fix, or that nothing needs one. */
+export function renderSetupReport(report: Diagnosis): void {
+  const target = byId('setup-report');
+  const passed = h('p', { class: 'hint' }, `Checks passed: ${report.passed.join(', ') || 'none'}.`);
+  if (report.findings.length === 0) {
+    show(target, h('p', { class: 'ok', id: 'setup-ok' }, 'Nothing to fix.'), passed);
+    return;
+  }
+  show(
+    target,
+    h(
+      'ul',
+      { class: 'findings' },
+      ...report.findings.map((finding) =>
+        h(
+          'li',
+          { 'data-severity': finding.severity, 'data-id': finding.id },
+          h('strong', {}, `${finding.severity}: ${finding.id}`),
+          h('p', {}, finding.message),
+          h('p', {}, 'Fix: ', finding.fix),
+        ),
+      ),
+    ),
+    passed,
+  );
 }
