@@ -11,6 +11,7 @@ export default tseslint.config(
       '**/.angular/**',
       'e2e/artifacts/**',
       'bench/results/**',
+      'docs/api/**',
     ],
   },
   js.configs.recommended,

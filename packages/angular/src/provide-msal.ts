@@ -24,14 +24,19 @@ import { MSAL_CONFIG, MSAL_INSTANCE } from './tokens';
  * handling, so a page returning from the provider has its account (and its events on the
  * {@link BroadcastService} bus) before the first route is guarded.
  *
- * @param config - The seed's flat keys (`clientID`, `authority`, `protectedResourceMap`, ...) or
- *   the core's `{ auth, cache, system }` configuration.
- * @param angularConfig - With the core's shape: `popUp`, `consentScopes`,
- *   `protectedResourceMap`, `unprotectedResources`, `extraQueryParameters`, `interactionFallback`.
+ * @param config - The seed's flat keys (`clientID`, `authority`, `protectedResourceMap`, ...);
+ *   the second form below takes the core's `{ auth, cache, system }` configuration.
  * @throws ClientConfigurationError `invalid_configuration` for a malformed resource map (at
  *   call time); the core's configuration errors when the application is created.
  */
 export function provideMsal(config: MsalFlatConfiguration): EnvironmentProviders;
+/**
+ * {@link provideMsal} with the core's `{ auth, cache, system }` configuration.
+ *
+ * @param configuration - The core's configuration.
+ * @param angularConfig - The Angular options: `popUp`, `consentScopes`, `protectedResourceMap`,
+ *   `unprotectedResources`, `extraQueryParameters`, `interactionFallback`.
+ */
 export function provideMsal(
   configuration: Configuration,
   angularConfig?: MsalAngularConfiguration,

@@ -42,6 +42,8 @@ const SKIP: Record<string, string> = {
     'ng-packagr build, beyond the time limit; npm run build runs it',
   'npm run lint': 'type-aware ESLint over the whole workspace, beyond the time limit',
   'npm run format': 'rewrites files in the working tree',
+  'npm run docs:api':
+    'writes docs/api/ in the working tree; npm test runs the same TypeDoc build without output (docs:check)',
   'npm run test:unit': 'runs this file again (recursion) and every unit test',
   'npm run test:e2e': 'drives real Chromium against the dev IdP: minutes',
   'npm run build && npm start -- --react':
