@@ -56,6 +56,7 @@ it('useAccount and useAccessToken follow setActiveAccount', async () => {
   const container = document.createElement('div');
   const root = createRoot(container);
   await act(async () => {
+    await Promise.resolve();
     root.render(
       createElement(
         StrictMode,
