@@ -469,6 +469,29 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
   };
 
   /**
+   * Runs oauth4webapi's processing of a token response. It reports an ID token that is not
+   * base64url JSON exactly as it reports a body that is not JSON (`OAUTH_PARSE_ERROR` with a
+   * `SyntaxError` cause); when the body itself is JSON, the parse error came from within it, and
+   * the only JWT a token response carries to us is the ID token (OIDC Core 3.1.3.7 step 1).
+   */
+  const processed = async <T>(response: Response, run: (r: Response) => Promise<T>): Promise<T> => {
+    const copy = response.clone();
+    try {
+      return await run(response);
+    } catch (error) {
+      const body: unknown =
+        (error as { code?: unknown } | null)?.code == oauth.PARSE_ERROR &&
+        (await copy.json().catch(() => undefined));
+      if (typeof (body as { id_token?: unknown } | undefined)?.id_token == 'string') {
+        throw new ClientAuthError(INVALID_ID_TOKEN, 'ID token is not base64url-encoded JSON.', {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  };
+
+  /**
    * Converts a token response that oauth4webapi has fully validated (RFC 6749 5.1). Wire names
    * end here. oauth4webapi lowercases `token_type` (RFC 6749 7.1 is case-insensitive); a
    * DPoP-bound token needs a proof this client does not send, so only Bearer is usable. A
@@ -632,16 +655,18 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
           );
           const ms = await estimate(response);
           const tokens = result(
-            await oauth.processAuthorizationCodeResponse(
-              as,
-              client(ms),
-              response,
-              // A nonce selects oauth4webapi's OpenID processing, which requires the ID token.
-              {
-                expectedNonce,
-                requireIdToken: !!expectedNonce,
-                maxAge,
-              } as oauth.ProcessAuthorizationCodeResponseOptions,
+            await processed(response, (r) =>
+              oauth.processAuthorizationCodeResponse(
+                as,
+                client(ms),
+                r,
+                // A nonce selects oauth4webapi's OpenID processing, which requires the ID token.
+                {
+                  expectedNonce,
+                  requireIdToken: !!expectedNonce,
+                  maxAge,
+                } as oauth.ProcessAuthorizationCodeResponseOptions,
+              ),
             ),
             requestedScopes,
             issuer,
@@ -671,13 +696,12 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
         for (const target of resource) parameters.append('resource', target);
         if (claims) parameters.set('claims', claims);
         const tokens = result(
-          await oauth.processRefreshTokenResponse(
-            as,
-            client(),
+          await processed(
             await oauth.refreshTokenGrantRequest(as, client(), oauth.None(), refreshToken, {
               additionalParameters: parameters,
               ...transport,
             }),
+            (r) => oauth.processRefreshTokenResponse(as, client(), r),
           ),
           scopes,
           as.issuer,

@@ -414,4 +414,38 @@ describe('handleAuthorizationResponse: code exchange', () => {
     expect(error).toBeInstanceOf(ClientAuthError);
     expect((error as ClientAuthError).errorCode).toBe('invalid_response');
   });
+
+  it.each([
+    ['a payload that is not JSON', `${b64('{"alg":"RS256"}')}.${b64('<html>')}.c2ln`],
+    ['a header that is not JSON', `${b64('<html>')}.${b64('{"sub":"x"}')}.c2ln`],
+  ])('reports an ID token with %s as invalid_id_token, not invalid_response', async (_l, jwt) => {
+    const s = setup();
+    const exchange = await begin(s);
+    s.provider.token = () =>
+      json({ access_token: 'at', token_type: 'Bearer', expires_in: 60, id_token: jwt });
+
+    const error = await rejectionOf(exchange.run());
+
+    expect(error).toBeInstanceOf(ClientAuthError);
+    expect((error as ClientAuthError).errorCode).toBe('invalid_id_token');
+  });
+
+  it('reports the same on a refresh', async () => {
+    const s = setup();
+    s.provider.token = () =>
+      json({
+        access_token: 'at',
+        token_type: 'Bearer',
+        expires_in: 60,
+        id_token: `${b64('{"alg":"RS256"}')}.${b64('<html>')}.c2ln`,
+      });
+    const error = await rejectionOf(
+      s.client.refresh({ refreshToken: 'rt', scopes: ['api.read'], expectedSub: 'x' }),
+    );
+    expect((error as ClientAuthError).errorCode).toBe('invalid_id_token');
+  });
 });
+
+function b64(text: string): string {
+  return Buffer.from(text).toString('base64url');
+}
