@@ -7,7 +7,16 @@
 // `npm ci` serves them (`--prefer-offline`); nothing is cached inside the repository.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  realpath,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,6 +130,17 @@ const angularVersions = {
   rxjs: locked('rxjs', 'packages/angular'),
   tslib: locked('tslib', 'packages/angular'),
   typescript: locked('typescript', 'packages/angular'),
+};
+
+/**
+ * webpack 5 and plain Rollup (no plugin but node resolution: no `process.env` replacement, no
+ * CommonJS). Rollup is the version Vite uses here; webpack and the resolver are not in the
+ * repository, so they are pinned here and come from the registry on the first run.
+ */
+const bundlerVersions = {
+  rollup: locked('rollup', 'examples/spa'),
+  '@rollup/plugin-node-resolve': '16.0.3',
+  webpack: '5.113.0',
 };
 
 // --- the packages under test -----------------------------------------------------------------
@@ -647,6 +667,72 @@ export class App {
   };
 }
 
+/** The seed's code in plain JavaScript, built by webpack 5 and by Rollup, each with code splitting. */
+function bundlersApp(): Record<string, string> {
+  return {
+    'package.json': `${JSON.stringify(
+      {
+        name: 'fresh-bundlers-app',
+        private: true,
+        type: 'module',
+        dependencies: { '@tessera/browser': fileDependency('@tessera/browser') },
+        devDependencies: bundlerVersions,
+      },
+      null,
+      2,
+    )}\n`,
+    'src/main.js': `import { UserAgentApplication } from '@tessera/browser';
+
+const userAgentApplication = new UserAgentApplication({
+  auth: { clientId: 'fresh-app', authority: '${AUTHORITY}', redirectUri: location.origin + '/' },
+});
+const accessTokenRequest = { scopes: ['api://my-api/read'] };
+
+document.querySelector('#call-api')?.addEventListener('click', () => {
+  userAgentApplication
+    .acquireTokenSilent(accessTokenRequest)
+    .catch(function (error) {
+      if (error.errorMessage.indexOf('interaction_required') !== -1) {
+        return userAgentApplication.acquireTokenPopup(accessTokenRequest);
+      }
+      throw error;
+    })
+    .then((response) => console.log(response.accessToken.length));
+});
+`,
+    'webpack.mjs': `import webpack from 'webpack';
+
+const compiler = webpack({
+  mode: 'production',
+  entry: './src/main.js',
+  target: 'web',
+  output: { path: new URL('./dist-webpack', import.meta.url).pathname, clean: true },
+});
+compiler.run((error, stats) => {
+  if (error || stats.hasErrors()) {
+    console.error(error ?? stats.toString('errors-warnings'));
+    process.exitCode = 1;
+  }
+  compiler.close(() => undefined);
+});
+`,
+    'rollup.mjs': `import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { rollup } from 'rollup';
+
+const bundle = await rollup({ input: 'src/main.js', plugins: [nodeResolve({ browser: true })] });
+await bundle.write({ dir: 'dist-rollup', format: 'es' });
+await bundle.close();
+`,
+  };
+}
+
+/** Every JavaScript file a bundler wrote, and their text together. */
+async function outputCode(dir: string): Promise<{ files: number; code: string }> {
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.js'));
+  const texts = await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8')));
+  return { files: names.length, code: texts.join('\n') };
+}
+
 // --- the apps --------------------------------------------------------------------------------
 
 describe.concurrent('the packed packages in new apps outside the repository', () => {
@@ -707,5 +793,34 @@ describe.concurrent('the packed packages in new apps outside the repository', ()
     expect(code).toContain('interactionFallback must be');
     expect(code).toContain('login_required');
     expect(code).toContain('BroadcastChannel');
+  }, 300_000);
+
+  it('webpack 5 and plain Rollup: the tarball builds unchanged, split into lazy chunks', async ({
+    expect,
+  }) => {
+    const app = join(root, 'bundlers-app');
+    await writeFiles(app, bundlersApp());
+
+    const install = await npmInstall(app);
+    expect(install.code, failure('npm install (bundlers app)', install)).toBe(0);
+    await expectInstalledFromTarball(expect, app, '@tessera/browser');
+    await expectVersions(expect, app, bundlerVersions);
+
+    const webpack = await run(process.execPath, ['webpack.mjs'], app);
+    expect(webpack.code, failure('webpack', webpack)).toBe(0);
+    const rollup = await run(process.execPath, ['rollup.mjs'], app);
+    expect(rollup.code, failure('rollup', rollup)).toBe(0);
+    timings.push(
+      `bundlers app: npm install ${install.ms} ms, webpack ${webpack.ms} ms, rollup ${rollup.ms} ms`,
+    );
+
+    for (const dist of ['dist-webpack', 'dist-rollup']) {
+      const { files, code } = await outputCode(join(app, dist));
+      // The flows the entry loads on first use (popup, iframe, redirect, sign-out) became chunks.
+      expect(files, dist).toBeGreaterThan(2);
+      expect(code, dist).toContain('login_required');
+      // Nothing for the app's bundler to define: Rollup without plugins leaves it as written.
+      expect(code, dist).not.toContain('process.env');
+    }
   }, 300_000);
 });
