@@ -161,6 +161,38 @@ describe('profile entra', () => {
   });
 });
 
+describe('profile keycloak', () => {
+  it("refresh_expires_in: the snapshot shows the session's end, and a refresh token past it is not sent", async () => {
+    const env = await startCoreEnv({
+      idp: {
+        profile: 'keycloak',
+        autoLogin: { username: 'alice', consent: 'all' },
+        ttl: { accessToken: 2, refreshToken: 4 },
+      },
+      tessera: { tokenRenewalOffsetSeconds: 0 },
+    });
+    await pageOptions(env, documented('keycloak', env));
+    await openApp(env);
+    const before = Date.now();
+    expect((await env.page.evaluate(() => window.t.popupNow())).error).toBeUndefined();
+    const ends = await env.page.evaluate(
+      () => window.t.app.getSnapshot().sessionExpiresOn?.getTime() ?? null,
+    );
+    expect(ends).toBeGreaterThan(before + 2_500);
+    expect(ends).toBeLessThanOrEqual(Date.now() + 4_000);
+
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    env.idp.resetStats();
+    // The access token and the refresh token have both expired; the provider's session has not.
+    const renewed = await env.page.evaluate(() => window.t.silent());
+    expect(renewed.error).toBeUndefined();
+    expect(renewed.response?.fromCache).toBe(false);
+    const stats = env.idp.stats();
+    expect(stats.tokenRequestsByGrant['refresh_token'] ?? 0).toBe(0);
+    expect(stats.authorizationRequests).toBe(1);
+  });
+});
+
 describe('several accounts', () => {
   it('a second sign-in becomes the active account; each account keeps its own tokens', async () => {
     const env = await startCoreEnv({ idp: { autoLogin: { username: 'alice', consent: 'all' } } });

@@ -33,6 +33,12 @@ export interface AuthSnapshot {
   readonly account: Account | null;
   /** Every signed-in account, most recently signed in first. */
   readonly accounts: readonly Account[];
+  /**
+   * When the session of `account` ends, where the provider said so: the expiry of its refresh
+   * token (Keycloak's `refresh_expires_in`). Null when unknown — most providers do not say — or
+   * when there is no refresh token; a renewal that rotates the token moves it.
+   */
+  readonly sessionExpiresOn: Date | null;
   /** The popup or redirect under way, or null. */
   readonly interaction: Readonly<AuthInteraction> | null;
   /** The error of the last failed flow (silent ones too); a later success clears it. */
@@ -44,6 +50,7 @@ export const STARTING_SNAPSHOT: AuthSnapshot = Object.freeze({
   status: 'starting',
   account: null,
   accounts: [],
+  sessionExpiresOn: null,
   interaction: null,
   error: null,
 });
@@ -85,9 +92,12 @@ export function createAuthState(
     // Same content, same object: subscribers re-render only on a real change.
     const current = defaultAccount(ctx);
     const account = current === undefined ? null : toAccount(current);
+    const ends =
+      current === undefined ? undefined : ctx.cache.getRefreshTokenExpiry(current.homeAccountId);
     if (
       raw === seen &&
       account === s.account &&
+      ends === s.sessionExpiresOn?.getTime() &&
       status === s.status &&
       interaction === s.interaction &&
       error === s.error
@@ -100,6 +110,7 @@ export function createAuthState(
       status,
       account,
       accounts,
+      sessionExpiresOn: ends === undefined ? null : new Date(ends),
       interaction,
       error,
     });

@@ -112,6 +112,7 @@ describe('which account a new token response makes active', () => {
       expiresAt: Date.now() + HOUR,
       grantedScopes: ['api.read'],
       refreshToken: `${sub}-rt`,
+      refreshTokenExpiresAt: undefined,
       idToken: `${sub}-id`,
       idTokenClaims: { iss: 'https://idp.example', sub, aud: 'spa', exp: 0, iat: 0 },
       issuer: 'https://idp.example',

@@ -56,3 +56,25 @@ export function entraTokenClaims(
   if (typeof challenge === 'string') Object.assign(claims, requestedAccessTokenClaims(challenge));
   return claims;
 }
+
+/**
+ * Keycloak's `refresh_expires_in`: with every refresh token, how many seconds it stays usable
+ * (Keycloak's own, non-standard field; 0 would mean an offline token without expiry). Read from
+ * the refresh token oidc-provider just issued, whose expiry rotation does not extend.
+ */
+export async function addRefreshExpiresIn(ctx: {
+  body: unknown;
+  oidc?: KoaContextWithOIDC['oidc'];
+}): Promise<void> {
+  const body = ctx.body;
+  // ctx.oidc only exists on requests that matched one of oidc-provider's routes.
+  if (ctx.oidc?.route !== 'token' || typeof body !== 'object' || body === null) return;
+  const refreshToken = (body as { refresh_token?: unknown }).refresh_token;
+  if (typeof refreshToken !== 'string') return;
+  const found = await ctx.oidc.provider.RefreshToken.find(refreshToken);
+  if (found?.exp === undefined) return;
+  (body as Record<string, unknown>)['refresh_expires_in'] = Math.max(
+    0,
+    found.exp - Math.floor(Date.now() / 1000),
+  );
+}

@@ -14,7 +14,7 @@ import type Provider from 'oidc-provider';
 import type { MemoryStore } from './adapter.js';
 import type { ResolvedConfig } from './config.js';
 import { errorPage, loggedOutPage, logoutPage } from './pages.js';
-import { entraTokenClaims, extraParams } from './profile-hooks.js';
+import { addRefreshExpiresIn, entraTokenClaims, extraParams } from './profile-hooks.js';
 import { INTERACTION_PREFIX } from './routes.js';
 import { countTokenRequest, mountOf } from './state.js';
 import type { Log, RuntimeState } from './state.js';
@@ -308,6 +308,9 @@ export function createProvider(setup: ProviderSetup): Provider {
   provider.use(async (ctx, next) => {
     try {
       await next();
+      if (profile === 'keycloak') {
+        await addRefreshExpiresIn(ctx);
+      }
     } finally {
       afterRequest(ctx, setup);
     }

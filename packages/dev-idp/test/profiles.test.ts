@@ -155,6 +155,22 @@ describe('profile keycloak', () => {
     expect(renewed.expires_in).toBe(300);
   });
 
+  it("says how long each refresh token lasts (Keycloak's refresh_expires_in), rotation not extending it", async () => {
+    const server = await start({ profile: 'keycloak', ttl: { refreshToken: 1800 } });
+    const as = await discover(server.issuer);
+    const tokens = await signIn(as, 'openid offline_access api://demo/read');
+    const first = Number(tokens['refresh_expires_in']);
+    expect(first).toBeGreaterThan(1790);
+    expect(first).toBeLessThanOrEqual(1800);
+    const renewed = await refresh(as, tokens.refresh_token ?? '');
+    expect(Number(renewed['refresh_expires_in'])).toBeLessThanOrEqual(first);
+
+    const plain = await start({});
+    const plainTokens = await signIn(await discover(plain.issuer), 'openid offline_access');
+    expect(plainTokens.refresh_token).toBeTruthy();
+    expect(plainTokens['refresh_expires_in']).toBeUndefined();
+  });
+
   it('uses the configured realm, and an explicit access token lifetime wins', async () => {
     const server = await start({
       profile: 'keycloak',

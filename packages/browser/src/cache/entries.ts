@@ -92,6 +92,7 @@ export function decodeRecord(key: string, raw: string): AccountRecord | undefine
     !Array.isArray(tokens) ||
     !isOptionalString(r['idToken']) ||
     !isOptionalString(r['refreshToken']) ||
+    !(r['refreshTokenExpiresAt'] === undefined || isFiniteNumber(r['refreshTokenExpiresAt'])) ||
     recordKey(account.clientId, account.homeAccountId) !== key
   ) {
     return undefined;
@@ -106,6 +107,8 @@ export function decodeRecord(key: string, raw: string): AccountRecord | undefine
     account,
     idToken: r['idToken'],
     refreshToken: r['refreshToken'],
+    // An expiry without a refresh token means nothing.
+    refreshTokenExpiresAt: r['refreshToken'] === undefined ? undefined : r['refreshTokenExpiresAt'],
     accessTokens,
   };
 }

@@ -169,6 +169,7 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
     },
     getIdToken: (id) => records.get(id)?.idToken,
     getRefreshToken: (id) => records.get(id)?.refreshToken,
+    getRefreshTokenExpiry: (id) => records.get(id)?.refreshTokenExpiresAt,
 
     renewalDue(id, now, renewalOffsetMs) {
       return !records.get(id)?.accessTokens.some((t) => usableAt(t, now, renewalOffsetMs));
@@ -226,6 +227,13 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
           entry.refreshToken === undefined
             ? previous?.refreshToken
             : (entry.refreshToken ?? undefined),
+        // Goes with its refresh token: kept with it, replaced or dropped with it.
+        refreshTokenExpiresAt:
+          entry.refreshToken === undefined
+            ? previous?.refreshTokenExpiresAt
+            : entry.refreshToken === null
+              ? undefined
+              : entry.refreshTokenExpiresAt,
         accessTokens,
       };
       persist(record);
@@ -234,7 +242,10 @@ export function createTokenCache(store: KeyValueStore, options: TokenCacheOption
     },
 
     removeRefreshToken(id) {
-      update(id, (record) => (record.refreshToken = undefined));
+      update(id, (record) => {
+        record.refreshToken = undefined;
+        record.refreshTokenExpiresAt = undefined;
+      });
     },
 
     removeAccount(id) {

@@ -53,6 +53,8 @@ export interface AccountRecord {
   account: AccountEntity;
   idToken?: string | undefined;
   refreshToken?: string | undefined;
+  /** When the refresh token stops working, ms epoch, where the provider said so. */
+  refreshTokenExpiresAt?: number | undefined;
   accessTokens: AccessTokenEntity[];
 }
 
@@ -66,6 +68,8 @@ export interface TokenWrite {
    * `null`: remove the stored one; `undefined`: keep whatever is stored.
    */
   refreshToken?: string | null | undefined;
+  /** With a new refresh token: when it stops working (ms epoch), where the provider said so. */
+  refreshTokenExpiresAt?: number | undefined;
 }
 
 /** A lookup for an access token. */
@@ -109,6 +113,8 @@ export interface TokenCache {
   renewalDue(homeAccountId: string, now: number, renewalOffsetMs: number): boolean;
   getIdToken(homeAccountId: string): string | undefined;
   getRefreshToken(homeAccountId: string): string | undefined;
+  /** When the account's refresh token stops working (ms epoch), where the provider said so. */
+  getRefreshTokenExpiry(homeAccountId: string): number | undefined;
   /**
    * Writes a token response; drops access tokens of the same resource whose scopes the new one
    * covers, and expired ones.

@@ -80,6 +80,7 @@ export function storeTokenResult(
       idToken: result.idToken,
       accessToken,
       refreshToken: result.refreshToken,
+      refreshTokenExpiresAt: result.refreshTokenExpiresAt,
     }),
   );
   const account = ctx.cache.getAccount(homeAccountId)!;

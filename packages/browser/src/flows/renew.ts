@@ -47,6 +47,14 @@ async function usableRefreshToken(
   const id = account.homeAccountId;
   const token = ctx.cache.getRefreshToken(id);
   if (token === undefined) return {};
+  // The provider said when it stops working (Keycloak's refresh_expires_in): past that, sending
+  // it only earns an invalid_grant. The hidden iframe may still renew the session.
+  const expiresAt = ctx.cache.getRefreshTokenExpiry(id);
+  if (expiresAt !== undefined && expiresAt <= ctx.ports.clock.now()) {
+    ctx.logger.info('The refresh token has expired; not sending it.');
+    ctx.cache.removeRefreshToken(id);
+    return {};
+  }
   if (!(await coordinationOf(ctx).spent.wasSpent(await fingerprint(token)))) {
     return { refreshToken: token };
   }

@@ -540,6 +540,13 @@ export function createProtocolClient(options: ProtocolClientOptions): ProtocolCl
       // RFC 6749 3.3: space-delimited; an omitted `scope` means "as requested" (5.1).
       grantedScopes: response.scope?.split(' ').filter(Boolean) ?? [...requestedScopes],
       refreshToken: response.refresh_token,
+      refreshTokenExpiresAt:
+        response.refresh_token !== undefined &&
+        typeof response['refresh_expires_in'] == 'number' &&
+        response['refresh_expires_in'] > 0 &&
+        response['refresh_expires_in'] <= 315_360_000
+          ? clock.now() + response['refresh_expires_in'] * 1000
+          : undefined,
       idToken: response.id_token,
       idTokenClaims,
       issuer: idTokenClaims?.iss ?? issuer,

@@ -136,6 +136,11 @@ export interface TokenResult {
   /** Scopes granted for the access token (RFC 6749 5.1: the requested ones when omitted). */
   grantedScopes: string[];
   refreshToken: string | undefined;
+  /**
+   * When the refresh token stops working (ms epoch), where the provider says so: Keycloak's
+   * `refresh_expires_in` (not part of RFC 6749; 0, an offline token without expiry, gives none).
+   */
+  refreshTokenExpiresAt: number | undefined;
   idToken: string | undefined;
   /** Validated claims (OIDC Core 3.1.3.7), present when `idToken` is. */
   idTokenClaims: IdTokenClaims | undefined;

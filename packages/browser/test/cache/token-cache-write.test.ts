@@ -378,3 +378,41 @@ describe('write: full storage', () => {
     expect(cache.findAccessToken(query(bob, ['api.read']))?.secret).toBe('bob-at');
   });
 });
+
+describe("write: the refresh token's expiry, where the provider said it", () => {
+  it('goes with its refresh token: stored, read back, kept, replaced and dropped with it', () => {
+    const store = countingStore();
+    const { cache } = setup(store);
+    cache.write({
+      ...atWrite(alice, 'at-1', ['api.read']),
+      refreshToken: 'rt-1',
+      refreshTokenExpiresAt: T0 + HOUR,
+    });
+    expect(cache.getRefreshTokenExpiry(alice.homeAccountId)).toBe(T0 + HOUR);
+    expect(setup(store).cache.getRefreshTokenExpiry(alice.homeAccountId)).toBe(T0 + HOUR);
+
+    // A response without a new refresh token keeps both.
+    cache.write(atWrite(alice, 'at-2', ['api.read']));
+    expect(cache.getRefreshTokenExpiry(alice.homeAccountId)).toBe(T0 + HOUR);
+    // A rotated one without an expiry: the old expiry does not describe it.
+    cache.write({ ...atWrite(alice, 'at-3', ['api.read']), refreshToken: 'rt-2' });
+    expect(cache.getRefreshTokenExpiry(alice.homeAccountId)).toBeUndefined();
+
+    cache.write({
+      ...atWrite(alice, 'at-4', ['api.read']),
+      refreshToken: 'rt-3',
+      refreshTokenExpiresAt: T0 + 2 * HOUR,
+    });
+    cache.removeRefreshToken(alice.homeAccountId);
+    expect(cache.getRefreshTokenExpiry(alice.homeAccountId)).toBeUndefined();
+    expect(stored(store).refreshTokenExpiresAt).toBeUndefined();
+  });
+
+  it('is refused when stored as something other than a number', () => {
+    const store = countingStore();
+    const { cache } = setup(store);
+    cache.write({ ...atWrite(alice, 'at-1', ['api.read']), refreshToken: 'rt-1' });
+    store.set(aliceKey, JSON.stringify({ ...stored(store), refreshTokenExpiresAt: 'soon' }));
+    expect(setup(store).cache.getAccount(alice.homeAccountId)).toBeUndefined();
+  });
+});

@@ -59,6 +59,30 @@ describe('refresh', () => {
     expect(logged).not.toContain('new-access-token');
   });
 
+  it.each([
+    [1800, 1_800_000],
+    [0, undefined],
+    ['1800', undefined],
+    [undefined, undefined],
+  ])(
+    "reads Keycloak's refresh_expires_in %s as the refresh token's expiry",
+    async (value, inMs) => {
+      const s = setup();
+      s.provider.token = () =>
+        json({
+          access_token: 'a',
+          token_type: 'bearer',
+          expires_in: 60,
+          refresh_token: 'r2',
+          refresh_expires_in: value,
+        });
+      const result = await s.client.refresh(INPUT);
+      expect(result.refreshTokenExpiresAt).toBe(
+        inMs === undefined ? undefined : s.clock.current + inMs,
+      );
+    },
+  );
+
   it('reports no refresh token when the provider did not rotate it', async () => {
     const s = setup();
     s.provider.token = () => json({ access_token: 'a', token_type: 'bearer', expires_in: 60 });

@@ -530,6 +530,8 @@ export class FakeClient implements TesseraClient {
           : 'signedOut',
       account: this.getAccount(),
       accounts: [...this.#accounts],
+      // The fake's tokens carry no refresh-token expiry: the session end is unknown.
+      sessionExpiresOn: null,
       interaction: this.#interaction,
       error: this.#error,
     });
