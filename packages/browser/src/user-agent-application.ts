@@ -174,7 +174,7 @@ export class UserAgentApplication {
     if (win !== undefined && config.idleTimeout > 0) {
       void import('./session/idle.js').then((m) =>
         m.watchIdle(ctx, async () => {
-          const flow = await import('./flows/logout-flow.js');
+          const flow = await import('./flows/lazy.js');
           await flow.signOutLocally(ctx, {}, 'idle');
         }),
       );
@@ -211,7 +211,7 @@ export class UserAgentApplication {
       // will need it), else when the browser is idle.
       const accounts = ctx.cache.getAccounts();
       if (accounts.length > 0) {
-        const prefetch = () => void import('./flows/renew.js').catch(() => undefined);
+        const prefetch = () => void import('./flows/lazy.js').catch(() => undefined);
         const now = ctx.ports.clock.now();
         const offset = ctx.config.tokenRenewalOffsetSeconds * 1000;
         if (accounts.some((a) => ctx.cache.renewalDue(a.homeAccountId, now, offset))) prefetch();
@@ -221,7 +221,7 @@ export class UserAgentApplication {
       return;
     }
     try {
-      const { completeRedirectOnLoad } = await load(() => import('./flows/redirect-flow.js'));
+      const { completeRedirectOnLoad } = await load(() => import('./flows/lazy.js'));
       this.#redirect = await completeRedirectOnLoad(ctx);
     } catch (error) {
       this.#redirect = { kind: 'error', error: toAuthError(error), accountState: '' };
@@ -339,7 +339,7 @@ export class UserAgentApplication {
           { correlationId: normalized.correlationId },
         );
       }
-      const { renewSilently } = await load(() => import('./flows/renew.js'));
+      const { renewSilently } = await load(() => import('./flows/lazy.js'));
       const renewed = await renewSilently(ctx, account, checked, normalized, skipCache);
       const response = normalized.idTokenOnly ? asIdTokenResponse(renewed) : renewed;
       this.#remember(request, response);
@@ -418,7 +418,7 @@ export class UserAgentApplication {
         );
       }
       const popup = begun.popup;
-      started = this.#loadFlow(() => import('./flows/popup-flow.js'), begun).then((m) =>
+      started = this.#loadFlow(() => import('./flows/lazy.js'), begun).then((m) =>
         m.runPopupFlow(this.#ctx, this.#ready, popup, begun.release, checked, normalized, kind),
       );
     } catch (error) {
@@ -446,7 +446,7 @@ export class UserAgentApplication {
       const normalized = this.#normalize(request);
       const checked = this.#checked(request);
       const begun = this.#beginInteraction(false);
-      const m = await this.#loadFlow(() => import('./flows/redirect-flow.js'), begun);
+      const m = await this.#loadFlow(() => import('./flows/lazy.js'), begun);
       await m.startRedirectFlow(this.#ctx, this.#ready, checked, normalized, kind, begun.release);
     } catch (error) {
       const authError = toAuthError(error);
@@ -551,7 +551,7 @@ export class UserAgentApplication {
     try {
       const checked = this.#checked(request);
       const begun = this.#beginInteraction(type === 'popup');
-      started = this.#loadFlow(() => import('./flows/logout-flow.js'), begun).then((m) =>
+      started = this.#loadFlow(() => import('./flows/lazy.js'), begun).then((m) =>
         type === 'popup'
           ? m.logoutPopup(this.#ctx, this.#ready, checked, begun.release, begun.popup)
           : m.logoutRedirect(this.#ctx, this.#ready, checked, begun.release),

@@ -8,7 +8,6 @@ import { isAuthError } from '../errors/auth-error.js';
 import { DISCOVERY_FAILED } from '../errors/error-codes.js';
 import { quietLogger } from './quiet-logger.js';
 import { systemClock, type FetchLike } from '../ports.js';
-import { createProtocolClient } from '../protocol/protocol-client.js';
 import type { ProtocolClient, ProtocolMode, ProviderInfo } from '../protocol/types.js';
 import { createReport } from './report.js';
 import type { Diagnosis, Finding } from './types.js';
@@ -68,6 +67,8 @@ const asObject = (text: string | undefined): Record<string, unknown> | undefined
  * document itself is at fault (`discovery_invalid`, with the protocol layer's reason).
  */
 export async function checkDiscovery(input: DiscoveryCheckInput): Promise<DiscoveryCheck> {
+  // Through the lazily loaded part, so the protocol engine stays in one chunk with the flows.
+  const { createProtocolClient } = await import('../flows/lazy.js');
   const report = createReport();
   const ms = input.networkTimeoutMs ?? 10_000;
   const seen: {

@@ -6,7 +6,6 @@
  */
 import { isAuthError } from '../errors/auth-error.js';
 import { MONITOR_WINDOW_TIMEOUT } from '../errors/error-codes.js';
-import { createIframeNavigator } from '../interaction/iframe-navigator.js';
 import { quietLogger } from './quiet-logger.js';
 import { systemTimers } from '../ports.js';
 import type { ProtocolClient } from '../protocol/types.js';
@@ -45,6 +44,8 @@ export async function probeInIframe(
       sid,
       loginHint,
     });
+    // Through the lazily loaded part, so the navigator stays in one chunk with the flows.
+    const { createIframeNavigator } = await import('../flows/lazy.js');
     const response = await createIframeNavigator(win, {
       timers: systemTimers,
       logger: quietLogger,
