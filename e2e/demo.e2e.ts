@@ -114,7 +114,13 @@ describe('npm start (the demo)', () => {
       // An error shows its entry of the error reference: the user closes the fallback popup.
       const cancelledPopup = page.waitForEvent('popup');
       await page.locator('#token-popup').click();
-      await (await cancelledPopup).close();
+      const cancelled = await cancelledPopup;
+      // Closed on the provider's form, after the app saw it there: a popup gone earlier may have
+      // been severed by Cross-Origin-Opener-Policy, and the library waits for its answer instead.
+      await cancelled.waitForURL((u) => u.origin === `http://${HOST}:${idpPort}`);
+      await cancelled.locator('#username').waitFor();
+      await cancelled.waitForTimeout(1500);
+      await cancelled.close();
       await expect.poll(() => page.locator('#error strong').textContent()).toBe('user_cancelled');
       const entry = page.locator('#error-docs');
       await expect.poll(() => entry.textContent()).toContain('docs/errors.md#user_cancelled');
