@@ -2,8 +2,7 @@
 // flows (discovery and code + PKCE), canonical scope casing and claims challenges.
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startDevIdp } from '../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { DevIdp, DevIdpOptions } from '../src/index.js';
 import {
   CookieJar,
@@ -17,6 +16,8 @@ import {
   oauthError,
   redeem,
   refresh,
+  landAtCallback,
+  startForTest,
 } from './support.js';
 
 // Real servers on a shared machine: allow for a slow first start (module import, key generation).
@@ -27,16 +28,8 @@ const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const FABRIKAM_TENANT = '0c9b6a1e-3f42-4d17-8e55-7a2b1c9d0e4f';
 const ACRS_CHALLENGE = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
 
-let idp: DevIdp | undefined;
-
-afterEach(async () => {
-  await idp?.close();
-  idp = undefined;
-});
-
-async function start(options: DevIdpOptions = {}): Promise<DevIdp> {
-  idp = await startDevIdp({ profile: 'entra', autoLogin: { username: 'alice' }, ...options });
-  return idp;
+function start(options: DevIdpOptions = {}): Promise<DevIdp> {
+  return startForTest({ profile: 'entra', ...options });
 }
 
 /** The discovery document of an Entra-style authority, checked against `issuer` by oauth4webapi. */
@@ -51,10 +44,8 @@ async function signIn(
   scope: string,
 ): Promise<{ tokens: oauth.TokenEndpointResponse; iss: string | null }> {
   const request = await authorizationUrl(as, { scope });
-  const landing = await follow(new CookieJar(), request.url, DEMO_REDIRECT);
-  if (landing.kind !== 'callback') throw new Error(`stopped on a page: ${landing.html}`);
-  const iss = landing.url.searchParams.get('iss');
-  return { tokens: await redeem(as, request, landing.url), iss };
+  const callback = await landAtCallback(new CookieJar(), request.url);
+  return { tokens: await redeem(as, request, callback), iss: callback.searchParams.get('iss') };
 }
 
 /** A refresh_token grant with extra body parameters (scope, claims). */
@@ -233,7 +224,7 @@ describe('entra profile: canonical scope casing', () => {
   });
 
   it('leaves the plain profile case-sensitive', async () => {
-    idp = await startDevIdp({ autoLogin: { username: 'alice' } });
+    const idp = await startForTest();
     const as = await discover(idp.issuer);
     const { tokens } = await signIn(as, 'openid API://demo/Read');
     expect(tokens.scope ?? '').not.toContain('api://demo/read');
@@ -335,7 +326,7 @@ describe('entra profile: claims challenges', () => {
   });
 
   it('counts but ignores claims in the plain profile', async () => {
-    idp = await startDevIdp({ autoLogin: { username: 'alice' } });
+    const idp = await startForTest();
     const as = await discover(idp.issuer);
     const { tokens } = await signIn(as, 'openid api://demo/read');
     const renewed = await refreshWith(as, tokens.refresh_token ?? '', { claims: ACRS_CHALLENGE });

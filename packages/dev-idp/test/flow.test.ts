@@ -1,9 +1,8 @@
 // Authorization code + PKCE against a real dev IdP in automatic mode, driven with fetch.
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startDevIdp } from '../src/index.js';
-import type { DevIdp, DevIdpOptions } from '../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { DevIdp } from '../src/index.js';
 import {
   CookieJar,
   browse,
@@ -17,24 +16,14 @@ import {
   oauthError,
   redeem,
   refresh,
+  landAtCallback,
+  startForTest,
 } from './support.js';
 
 // Real servers on a shared machine: allow for a slow first start (module import, key generation).
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const API_SCOPES = 'openid profile email api://demo/read api://demo/write';
-
-let idp: DevIdp | undefined;
-
-afterEach(async () => {
-  await idp?.close();
-  idp = undefined;
-});
-
-async function start(options: DevIdpOptions = {}): Promise<DevIdp> {
-  idp = await startDevIdp({ autoLogin: { username: 'alice' }, ...options });
-  return idp;
-}
 
 /** Signs in automatically and returns the token response. */
 async function signIn(
@@ -45,14 +34,12 @@ async function signIn(
 ): Promise<oauth.TokenEndpointResponse> {
   const as = await discover(server.issuer);
   const request = await authorizationUrl(as, { scope, clientId: client.client_id });
-  const landing = await follow(jar, request.url, DEMO_REDIRECT);
-  if (landing.kind !== 'callback') throw new Error(`stopped on a page: ${landing.html}`);
-  return redeem(as, request, landing.url, client);
+  return redeem(as, request, await landAtCallback(jar, request.url), client);
 }
 
 describe('authorization code + PKCE in automatic mode', () => {
   it('issues an ID token, a JWT access token for the API and a refresh token', async () => {
-    const server = await start();
+    const server = await startForTest();
     const tokens = await signIn(server, API_SCOPES);
 
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
@@ -84,7 +71,7 @@ describe('authorization code + PKCE in automatic mode', () => {
   });
 
   it('requires PKCE: an authorization request without code_challenge is refused', async () => {
-    const server = await start();
+    const server = await startForTest();
     const as = await discover(server.issuer);
     const request = await authorizationUrl(as, { scope: 'openid' });
     request.url.searchParams.delete('code_challenge');
@@ -97,7 +84,7 @@ describe('authorization code + PKCE in automatic mode', () => {
   });
 
   it('gives a plain OIDC request an access token that works at userinfo', async () => {
-    const server = await start();
+    const server = await startForTest();
     const tokens = await signIn(server, 'openid profile email offline_access');
     expect(tokens.scope?.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
     const as = await discover(server.issuer);
@@ -111,7 +98,7 @@ describe('authorization code + PKCE in automatic mode', () => {
   });
 
   it('rotates refresh tokens and rejects a used one with invalid_grant', async () => {
-    const server = await start();
+    const server = await startForTest();
     const as = await discover(server.issuer);
     const first = await signIn(server, API_SCOPES);
     const firstRefresh = first.refresh_token ?? '';
@@ -126,7 +113,7 @@ describe('authorization code + PKCE in automatic mode', () => {
   });
 
   it('keeps a refresh token usable when rotation is off', async () => {
-    const server = await start({ rotateRefreshTokens: false });
+    const server = await startForTest({ rotateRefreshTokens: false });
     const as = await discover(server.issuer);
     const tokens = await signIn(server, API_SCOPES);
     const once = await refresh(as, tokens.refresh_token ?? '');
@@ -136,7 +123,7 @@ describe('authorization code + PKCE in automatic mode', () => {
   });
 
   it('gives a client with refreshTokens: false no refresh token', async () => {
-    const server = await start({
+    const server = await startForTest({
       clients: [{ clientId: 'no-refresh', redirectUris: [DEMO_REDIRECT], refreshTokens: false }],
     });
     const tokens = await signIn(server, API_SCOPES, new CookieJar(), { client_id: 'no-refresh' });
@@ -145,7 +132,7 @@ describe('authorization code + PKCE in automatic mode', () => {
   });
 
   it('grants only the configured subset in automatic mode', async () => {
-    const server = await start({
+    const server = await startForTest({
       autoLogin: { username: 'alice', consent: ['api://demo/read'] },
     });
     const tokens = await signIn(server, 'openid api://demo/read api://demo/write');
@@ -154,7 +141,7 @@ describe('authorization code + PKCE in automatic mode', () => {
   });
 
   it('honours access token lifetimes as low as 2 seconds', async () => {
-    const server = await start({ ttl: { accessToken: 2 } });
+    const server = await startForTest({ ttl: { accessToken: 2 } });
     const tokens = await signIn(server, API_SCOPES);
     expect(tokens.expires_in).toBe(2);
     const payload = jwtPayload(tokens.access_token);
@@ -164,7 +151,7 @@ describe('authorization code + PKCE in automatic mode', () => {
 
 describe('sessions', () => {
   it('renews silently with prompt=none while the session lasts', async () => {
-    const server = await start();
+    const server = await startForTest();
     const jar = new CookieJar();
     await signIn(server, API_SCOPES, jar);
     const as = await discover(server.issuer);
@@ -177,7 +164,9 @@ describe('sessions', () => {
   });
 
   it('answers prompt=none with consent_required for a scope never consented', async () => {
-    const server = await start({ autoLogin: { username: 'alice', consent: ['api://demo/read'] } });
+    const server = await startForTest({
+      autoLogin: { username: 'alice', consent: ['api://demo/read'] },
+    });
     const jar = new CookieJar();
     await signIn(server, 'openid api://demo/read', jar);
     const as = await discover(server.issuer);
@@ -192,7 +181,7 @@ describe('sessions', () => {
   });
 
   it('makes prompt=none fail with login_required after endSessions()', async () => {
-    const server = await start();
+    const server = await startForTest();
     const jar = new CookieJar();
     await signIn(server, API_SCOPES, jar);
     await server.endSessions();
@@ -206,7 +195,7 @@ describe('sessions', () => {
   });
 
   it('answers prompt=none without any session with login_required', async () => {
-    const server = await start();
+    const server = await startForTest();
     const as = await discover(server.issuer);
     const silent = await authorizationUrl(as, { scope: 'openid', prompt: 'none' });
     const landing = await follow(new CookieJar(), silent.url, DEMO_REDIRECT);
@@ -216,7 +205,7 @@ describe('sessions', () => {
   });
 
   it('signs out through the end-session endpoint without a click', async () => {
-    const server = await start({
+    const server = await startForTest({
       clients: [
         {
           clientId: 'tessera-demo',
@@ -249,7 +238,7 @@ describe('sessions', () => {
 
 describe('stats', () => {
   it('counts token requests by grant type and authorization requests', async () => {
-    const server = await start();
+    const server = await startForTest();
     const as = await discover(server.issuer);
     const tokens = await signIn(server, API_SCOPES);
     await refresh(as, tokens.refresh_token ?? '');
@@ -271,7 +260,7 @@ describe('stats', () => {
 
 describe('CORS for browser callers', () => {
   it('allows the origin of a registered redirect URI at the token endpoint and refuses others', async () => {
-    const server = await start();
+    const server = await startForTest();
     const as = await discover(server.issuer);
     const preflight = async (origin: string): Promise<Response> =>
       fetch(as.token_endpoint ?? '', {

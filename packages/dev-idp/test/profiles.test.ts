@@ -2,9 +2,9 @@
 // oauth4webapi, and code + PKCE flows in automatic mode. Option checks of every profile.
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DevIdpConfigError, startDevIdp } from '../src/index.js';
-import type { DevIdp, DevIdpOptions } from '../src/index.js';
+import type { DevIdpOptions } from '../src/index.js';
 import {
   CookieJar,
   DEMO_CLIENT,
@@ -17,22 +17,12 @@ import {
   oauthError,
   redeem,
   refresh,
+  landAtCallback,
+  startForTest,
 } from './support.js';
 
 // Real servers on a shared machine: allow for a slow first start (module import, key generation).
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
-
-let idp: DevIdp | undefined;
-
-afterEach(async () => {
-  await idp?.close();
-  idp = undefined;
-});
-
-async function start(options: DevIdpOptions): Promise<DevIdp> {
-  idp = await startDevIdp({ autoLogin: { username: 'alice' }, ...options });
-  return idp;
-}
 
 /** Runs code + PKCE in automatic mode with extra authorization parameters. */
 async function signIn(
@@ -43,14 +33,12 @@ async function signIn(
 ): Promise<oauth.TokenEndpointResponse> {
   const request = await authorizationUrl(as, { scope });
   for (const [name, value] of Object.entries(extra)) request.url.searchParams.set(name, value);
-  const landing = await follow(jar, request.url, DEMO_REDIRECT);
-  if (landing.kind !== 'callback') throw new Error(`stopped on a page: ${landing.html}`);
-  return redeem(as, request, landing.url);
+  return redeem(as, request, await landAtCallback(jar, request.url));
 }
 
 describe('profile auth0', () => {
   it('has an issuer with a trailing slash, Auth0 paths and offline_access in scopes_supported', async () => {
-    const server = await start({ profile: 'auth0' });
+    const server = await startForTest({ profile: 'auth0' });
     expect(server.profile).toBe('auth0');
     expect(server.issuer).toBe(`${server.url}/`);
     expect(server.authority).toBe(`${server.url}/`);
@@ -73,7 +61,7 @@ describe('profile auth0', () => {
   });
 
   it('issues a JWT for the API named by audience, and rotates refresh tokens', async () => {
-    const server = await start({ profile: 'auth0' });
+    const server = await startForTest({ profile: 'auth0' });
     const as = await discover(server.issuer);
     const tokens = await signIn(as, 'openid profile offline_access api://demo/read', {
       audience: 'api://demo',
@@ -99,7 +87,7 @@ describe('profile auth0', () => {
   });
 
   it('gives an opaque userinfo-only access token without audience, even for API scopes', async () => {
-    const server = await start({ profile: 'auth0' });
+    const server = await startForTest({ profile: 'auth0' });
     const as = await discover(server.issuer);
     const tokens = await signIn(as, 'openid profile api://demo/read');
     expect(tokens.access_token.split('.')).toHaveLength(1);
@@ -110,7 +98,7 @@ describe('profile auth0', () => {
   });
 
   it('refuses an unknown audience with access_denied, as Auth0 does', async () => {
-    const server = await start({ profile: 'auth0' });
+    const server = await startForTest({ profile: 'auth0' });
     const as = await discover(server.issuer);
     const request = await authorizationUrl(as, { scope: 'openid' });
     request.url.searchParams.set('audience', 'https://unknown.example/');
@@ -125,7 +113,7 @@ describe('profile auth0', () => {
 
 describe('profile keycloak', () => {
   it('serves the realm issuer with Keycloak paths, and nothing outside the realm', async () => {
-    const server = await start({ profile: 'keycloak' });
+    const server = await startForTest({ profile: 'keycloak' });
     const realm = `${server.url}/realms/demo`;
     expect(server.issuer).toBe(realm);
     expect(server.authority).toBe(realm);
@@ -141,7 +129,7 @@ describe('profile keycloak', () => {
   });
 
   it('issues 5-minute access tokens by default through a full code + PKCE flow', async () => {
-    const server = await start({ profile: 'keycloak' });
+    const server = await startForTest({ profile: 'keycloak' });
     const as = await discover(server.issuer);
     const tokens = await signIn(as, 'openid api://demo/read');
     expect(tokens.expires_in).toBe(300);
@@ -156,7 +144,7 @@ describe('profile keycloak', () => {
   });
 
   it("says how long each refresh token lasts (Keycloak's refresh_expires_in), rotation not extending it", async () => {
-    const server = await start({ profile: 'keycloak', ttl: { refreshToken: 1800 } });
+    const server = await startForTest({ profile: 'keycloak', ttl: { refreshToken: 1800 } });
     const as = await discover(server.issuer);
     const tokens = await signIn(as, 'openid offline_access api://demo/read');
     const first = Number(tokens['refresh_expires_in']);
@@ -165,14 +153,14 @@ describe('profile keycloak', () => {
     const renewed = await refresh(as, tokens.refresh_token ?? '');
     expect(Number(renewed['refresh_expires_in'])).toBeLessThanOrEqual(first);
 
-    const plain = await start({});
+    const plain = await startForTest({});
     const plainTokens = await signIn(await discover(plain.issuer), 'openid offline_access');
     expect(plainTokens.refresh_token).toBeTruthy();
     expect(plainTokens['refresh_expires_in']).toBeUndefined();
   });
 
   it('uses the configured realm, and an explicit access token lifetime wins', async () => {
-    const server = await start({
+    const server = await startForTest({
       profile: 'keycloak',
       keycloak: { realm: 'tessera' },
       ttl: { accessToken: 60 },
@@ -186,7 +174,7 @@ describe('profile keycloak', () => {
 
 describe('profile google', () => {
   it('does not list offline_access and has no end-session endpoint', async () => {
-    const server = await start({ profile: 'google' });
+    const server = await startForTest({ profile: 'google' });
     expect(server.authority).toBe(server.issuer);
     const as = await discover(server.issuer);
     expect(as.authorization_endpoint).toBe(`${server.url}/o/oauth2/v2/auth`);
@@ -197,7 +185,7 @@ describe('profile google', () => {
   });
 
   it('issues no refresh token, and renews through prompt=none while the session lasts', async () => {
-    const server = await start({ profile: 'google' });
+    const server = await startForTest({ profile: 'google' });
     const as = await discover(server.issuer);
     const jar = new CookieJar();
     const tokens = await signIn(as, 'openid profile email', {}, jar);
@@ -213,7 +201,7 @@ describe('profile google', () => {
   });
 
   it('refuses offline_access with invalid_scope, also with prompt=consent', async () => {
-    const server = await start({ profile: 'google' });
+    const server = await startForTest({ profile: 'google' });
     const as = await discover(server.issuer);
     for (const prompt of [{}, { prompt: 'consent' }]) {
       const request = await authorizationUrl(as, { scope: 'openid offline_access', ...prompt });
@@ -284,7 +272,7 @@ describe('profile options', () => {
   });
 
   it('keeps plain the default, with the issuer as authority', async () => {
-    const server = await start({});
+    const server = await startForTest({});
     expect(server.profile).toBe('plain');
     expect(server.authority).toBe(server.issuer);
     expect(server.authorities.map((entry) => entry.kind)).toEqual(['issuer']);

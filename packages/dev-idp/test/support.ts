@@ -1,5 +1,8 @@
 // Test helpers: a browser-ish redirect follower with a cookie jar, and oauth4webapi glue.
 import * as oauth from 'oauth4webapi';
+import { onTestFinished } from 'vitest';
+import { startDevIdp } from '../src/index.js';
+import type { DevIdp, DevIdpOptions } from '../src/index.js';
 
 /** Options for oauth4webapi calls against the http (loopback) dev IdP. */
 export const insecure = { [oauth.allowInsecureRequests]: true } as const;
@@ -214,4 +217,24 @@ export function formAction(html: string, base: URL): URL {
   const match = /<form[^>]*action="([^"]+)"/.exec(html);
   if (match?.[1] === undefined) throw new Error('no form on the page');
   return new URL(match[1].replaceAll('&amp;', '&'), base);
+}
+
+/**
+ * Starts a dev IdP in automatic mode (alice) for the running test, and closes it when the test
+ * ends — every one a test starts, not only the last.
+ */
+export async function startForTest(options: DevIdpOptions = {}): Promise<DevIdp> {
+  const idp = await startDevIdp({ autoLogin: { username: 'alice' }, ...options });
+  onTestFinished(() => idp.close());
+  return idp;
+}
+
+/**
+ * Follows an authorization request in automatic mode to the redirect URI; throws with the page
+ * it stopped on instead (a login, consent or error page).
+ */
+export async function landAtCallback(jar: CookieJar, url: URL): Promise<URL> {
+  const landing = await follow(jar, url, DEMO_REDIRECT);
+  if (landing.kind !== 'callback') throw new Error(`stopped on a page: ${landing.html}`);
+  return landing.url;
 }
