@@ -58,8 +58,12 @@ type ScopeLists = Pick<
   'scopes' | 'cacheScopes' | 'requestScopes' | 'resource' | 'idTokenOnly'
 >;
 
-/** Derived scope lists per distinct request lists: apps ask for the same few sets over and over. */
-const derived = new Map<string, ScopeLists>();
+/**
+ * Derived scope lists per client id and distinct request lists: apps ask for the same few sets
+ * over and over. Keyed by the caller's own strings where it can be (a single scope), whose hash
+ * the engine has already computed, so a cache hit builds no key.
+ */
+const derived = new Map<string, Map<string, ScopeLists>>();
 const DERIVED_LIMIT = 100;
 
 function deriveLists(
@@ -105,12 +109,16 @@ export function normalizeRequest(
     'resource',
     typeof req.resource === 'string' ? [req.resource] : req.resource,
   );
-  const key = [clientId, scopeList.join(' '), extra.join(' '), resourceList.join(' ')].join('\n');
-  let lists = derived.get(key);
+  let key = scopeList.length === 1 ? (scopeList[0] as string) : scopeList.join(' ');
+  if (extra.length > 0) key += `\nx${extra.join(' ')}`;
+  if (resourceList.length > 0) key += `\nr${resourceList.join(' ')}`;
+  let forClient = derived.get(clientId);
+  if (forClient === undefined) derived.set(clientId, (forClient = new Map<string, ScopeLists>()));
+  let lists = forClient.get(key);
   if (lists === undefined) {
-    if (derived.size >= DERIVED_LIMIT) derived.clear();
+    if (forClient.size >= DERIVED_LIMIT) forClient.clear();
     lists = deriveLists(scopeList, extra, resourceList, clientId);
-    derived.set(key, lists);
+    forClient.set(key, lists);
   }
   const claims = req.claims ?? req.claimsRequest;
   if (claims !== undefined) {
@@ -123,8 +131,13 @@ export function normalizeRequest(
       );
     }
   }
+  // Field by field rather than a spread of the frozen lists: one object shape on every call.
   return {
-    ...lists,
+    scopes: lists.scopes,
+    cacheScopes: lists.cacheScopes,
+    requestScopes: lists.requestScopes,
+    idTokenOnly: lists.idTokenOnly,
+    resource: lists.resource,
     claims,
     correlationId: req.correlationId ?? newCorrelationId(getRandomValues),
     userState: req.state ?? '',
