@@ -87,21 +87,43 @@ function sum(sizes) {
  * @returns {Set<string>}
  */
 export function eagerChunks(metafile) {
+  return chunksFrom(metafile, ['import-statement']);
+}
+
+/**
+ * Every output file the page can ever load: the entry chunk and what it imports, statically or
+ * by `import()`, transitively. esbuild emits a chunk for each `import()` it finds before
+ * tree-shaking, so one whose only caller was shaken away (the configuration doctor's, in an app
+ * that never calls `diagnose`) is written out but never loaded.
+ * @param {import('esbuild').Metafile} metafile
+ * @returns {Set<string>}
+ */
+export function reachableChunks(metafile) {
+  return chunksFrom(metafile, ['import-statement', 'dynamic-import']);
+}
+
+/**
+ * @param {import('esbuild').Metafile} metafile
+ * @param {string[]} kinds
+ * @returns {Set<string>}
+ */
+function chunksFrom(metafile, kinds) {
   const { outputs } = metafile;
   const entryChunk = Object.keys(outputs).find((path) => outputs[path]?.entryPoint !== undefined);
   if (entryChunk === undefined) throw new Error('no entry chunk in the metafile');
-  const eager = new Set([entryChunk]);
-  for (const path of eager) {
+  const found = new Set([entryChunk]);
+  for (const path of found) {
     for (const imported of outputs[path]?.imports ?? []) {
-      if (imported.kind === 'import-statement' && !imported.external) eager.add(imported.path);
+      if (kinds.includes(imported.kind) && !imported.external) found.add(imported.path);
     }
   }
-  return eager;
+  return found;
 }
 
 /**
  * The app with code splitting: the eager part (the entry chunk and every chunk it imports
- * statically, transitively) and all chunks. Each chunk is compressed on its own, as it travels.
+ * statically, transitively) and all chunks it can load. Each chunk is compressed on its own, as
+ * it travels.
  * @param {string} entry
  * @returns {Promise<{ eager: Size & { chunks: number }, total: Size & { chunks: number } }>}
  */
@@ -122,7 +144,6 @@ export async function splitSize(entry = `${here}minimal-app.ts`) {
       if (file.path.endsWith('.js'))
         sizes.set(relative(process.cwd(), file.path), sizeOf(file.contents));
     }
-    const outputs = result.metafile.outputs;
     const eager = eagerChunks(result.metafile);
     /** @param {string} path */
     const size = (path) => {
@@ -130,7 +151,7 @@ export async function splitSize(entry = `${here}minimal-app.ts`) {
       if (found === undefined) throw new Error(`no output file for chunk ${path}`);
       return found;
     };
-    const all = Object.keys(outputs).filter((path) => path.endsWith('.js'));
+    const all = [...reachableChunks(result.metafile)];
     return {
       eager: { ...sum([...eager].map(size)), chunks: eager.size },
       total: { ...sum(all.map(size)), chunks: all.length },

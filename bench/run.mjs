@@ -26,7 +26,7 @@ Measures, in one run, @tessera/browser (built from the working tree) against
 Chromium against the dev IdP (@tessera/dev-idp) on loopback:
 
   sizes        the same minimal app as one file (esbuild --minify): min, gzip -9, brotli 11;
-               @tessera/browser also split (eager part, all chunks) and its callback entry
+               @tessera/browser also split (eager part, every chunk it can load) and its callback entry
   silent       a cached acquireTokenSilent-equivalent, each call timed alone in a cross-origin
                isolated page: median, p99, mean (µs)
   cold         page load → first token with (a) a cached token, (b) an expired access token and a
