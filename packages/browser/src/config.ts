@@ -276,17 +276,20 @@ export interface RequestUrls {
 /**
  * Checks the URLs a single request overrides exactly as the configuration's own are checked
  * (https authority, redirect URIs on the page's origin), and resolves a relative
- * `redirectStartPage` against the page now — before any code leaves the address bar.
+ * `redirectStartPage` against the page now — before any code leaves the address bar. `pageUrl`
+ * may be a function: it is then read only for a request that overrides a URL (reading
+ * `location.href` costs more than the rest of a cache hit).
  *
  * @throws ClientConfigurationError `invalid_authority`, `invalid_redirect_uri`
  */
 export function checkRequestUrls<T extends RequestUrls>(
   request: T,
-  pageUrl: string | undefined,
+  page: string | undefined | (() => string | undefined),
 ): T {
   const { authority, redirectUri, postLogoutRedirectUri, redirectStartPage } = request;
   // Nearly every request overrides none of them: nothing to check or copy.
   if (!(authority ?? redirectUri ?? postLogoutRedirectUri ?? redirectStartPage)) return request;
+  const pageUrl = typeof page === 'function' ? page() : page;
   const origin = pageUrl === undefined ? undefined : new URL(pageUrl).origin;
   const checked = { ...request };
   if (request.authority !== undefined) {

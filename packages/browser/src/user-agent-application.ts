@@ -74,6 +74,15 @@ function load<T>(importer: () => Promise<T>): Promise<T> {
   });
 }
 
+/** Whether `win` is a sign-in popup or hidden iframe the library opened (by its name). */
+function isOwnPopupOrIframe(win: Window | undefined): boolean {
+  const name = win?.name ?? '';
+  return (
+    name.startsWith(POPUP_NAME_PREFIX) ||
+    (win?.parent !== win && name.startsWith(IFRAME_NAME_PREFIX))
+  );
+}
+
 /**
  * Signs users in and acquires tokens, with the API of the seed document (msal 1.x):
  * `acquireTokenSilent` → on `interaction_required` → `acquireTokenPopup` or
@@ -95,6 +104,7 @@ export class UserAgentApplication {
   #renewer: AutoRenewer | [AuthenticationParameters, AuthResponse][] | undefined;
   #redirect: RedirectOutcome = { kind: 'none' };
   #state: AuthState | undefined;
+  #nested: boolean | undefined;
 
   constructor(configuration: Configuration) {
     const ports = resolvePorts(configuration?.system?.ports);
@@ -266,12 +276,10 @@ export class UserAgentApplication {
    * @throws BrowserAuthError `block_nested_flows`
    */
   #refuseNested(): void {
-    const win = this.#ctx.ports.window;
-    const name = win?.name ?? '';
-    if (
-      name.startsWith(POPUP_NAME_PREFIX) ||
-      (win?.parent !== win && name.startsWith(IFRAME_NAME_PREFIX))
-    ) {
+    // Read once: a window is named when the library opens it, and reading `name` and `parent`
+    // on every call would cost a cache hit more than the rest of it.
+    this.#nested ??= isOwnPopupOrIframe(this.#ctx.ports.window);
+    if (this.#nested) {
       throw new BrowserAuthError(
         BLOCK_NESTED_FLOWS,
         'This window is a sign-in popup or hidden iframe of the app; start flows in the main window.',
@@ -286,7 +294,7 @@ export class UserAgentApplication {
 
   /** A request's own URLs, checked like the configuration's (throws, typed). */
   #checked<T extends RequestUrls>(request: T): T {
-    return checkRequestUrls(request, this.#ctx.ports.window?.location.href);
+    return checkRequestUrls(request, () => this.#ctx.ports.window?.location.href);
   }
 
   /**
