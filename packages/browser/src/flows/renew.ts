@@ -43,7 +43,7 @@ async function usableRefreshToken(
   ctx: FlowContext,
   account: AccountEntity,
   request: NormalizedRequest,
-): Promise<{ response?: AuthResponse; refreshToken?: string }> {
+): Promise<{ response?: AuthResponse; refreshToken?: string; spentMark?: string }> {
   const id = account.homeAccountId;
   const token = ctx.cache.getRefreshToken(id);
   if (token === undefined) return {};
@@ -55,8 +55,9 @@ async function usableRefreshToken(
     ctx.cache.removeRefreshToken(id);
     return {};
   }
-  if (!(await coordinationOf(ctx).spent.wasSpent(await fingerprint(token)))) {
-    return { refreshToken: token };
+  const mark = await fingerprint(token);
+  if (!(await coordinationOf(ctx).spent.wasSpent(mark))) {
+    return { refreshToken: token, spentMark: mark };
   }
   const deadline = ctx.ports.clock.now() + SPENT_WAIT_MS;
   while (ctx.ports.clock.now() < deadline) {
@@ -90,7 +91,9 @@ async function viaRefreshToken(
   if (usable.response !== undefined) return usable.response;
   const refreshToken = usable.refreshToken;
   if (refreshToken === undefined) return 'none';
-  const settleSpent = coordinationOf(ctx).spent.markSpent(await fingerprint(refreshToken));
+  const settleSpent = coordinationOf(ctx).spent.markSpent(
+    usable.spentMark ?? (await fingerprint(refreshToken)),
+  );
   let spent = false;
   try {
     const result = await protocolFor(ctx, account.authority).refresh({
