@@ -2,7 +2,7 @@
 // naming the fix, and a correct one with nothing to fix. One browser and one IdP for the file;
 // the app is served twice — on 127.0.0.1 (same site as the IdP) and on localhost (cross-site).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Diagnosis } from '../packages/browser/src/index.js';
+import type { Diagnosis } from '../packages/browser/src/diagnose/index.js';
 import type { PageConfig } from './pages/diagnose/app.js';
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js';
 import { startEnv, type Env } from './harness/fixtures.js';

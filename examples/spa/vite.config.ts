@@ -12,6 +12,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@tessera\/browser\/callback$/, replacement: `${browserSrc}callback.ts` },
+      { find: /^@tessera\/browser\/diagnose$/, replacement: `${browserSrc}diagnose/index.ts` },
       { find: /^@tessera\/browser$/, replacement: `${browserSrc}index.ts` },
     ],
   },

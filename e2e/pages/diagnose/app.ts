@@ -2,10 +2,10 @@
 // by popup when asked and returns what diagnose reports.
 import {
   diagnose,
-  UserAgentApplication,
   type DiagnoseOptions,
   type Diagnosis,
-} from '../../../packages/browser/src/index.js';
+} from '../../../packages/browser/src/diagnose/index.js';
+import { UserAgentApplication } from '../../../packages/browser/src/index.js';
 
 export interface PageConfig {
   authority: string;

@@ -2,12 +2,8 @@
 // popups or hidden iframes it only hands the authorization response back and stops.
 import './styles.css';
 import { completeAuthorizationCallback } from '@tessera/browser/callback';
-import {
-  diagnose,
-  isAuthError,
-  type AuthResponse,
-  type UserAgentApplication,
-} from '@tessera/browser';
+import { isAuthError, type AuthResponse, type UserAgentApplication } from '@tessera/browser';
+import { diagnose } from '@tessera/browser/diagnose';
 import { AnswerList, callApi } from './api.js';
 import {
   acquireToken,

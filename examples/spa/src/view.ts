@@ -1,6 +1,7 @@
 // The parts of the page that follow the sign-in state: header status, account card, buttons,
 // claims, and the error banner.
-import { isAuthError, type Account, type Diagnosis } from '@tessera/browser';
+import { isAuthError, type Account } from '@tessera/browser';
+import type { Diagnosis } from '@tessera/browser/diagnose';
 import { claimList } from './claims.js';
 import type { DemoConfig } from './config.js';
 import { byId, chips, fields, h, show } from './dom.js';

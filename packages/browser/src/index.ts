@@ -52,13 +52,3 @@ export {
   scopesForUrl,
 } from './fetch/resource-map.js';
 export type { ProtectedResource, ProtectedResourceMapInput } from './fetch/resource-map.js';
-export { diagnose } from './diagnose/index.js';
-export type {
-  CheckId,
-  DiagnoseOptions,
-  Diagnosis,
-  DiagnosisNote,
-  Finding,
-  FindingId,
-  FindingSeverity,
-} from './diagnose/types.js';

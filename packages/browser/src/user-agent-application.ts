@@ -1,4 +1,4 @@
-import { redirectKey } from './cache/keys.js';
+import { activityKey, redirectKey } from './cache/keys.js';
 import type { AccountEntity } from './cache/types.js';
 import { createStore } from './cache/storage.js';
 import { createTokenCache } from './cache/token-cache.js';
@@ -183,7 +183,7 @@ export class UserAgentApplication {
     });
     if (win !== undefined && config.idleTimeout > 0) {
       void import('./session/idle.js').then((m) =>
-        m.watchIdle(ctx, async () => {
+        m.watchIdle(ctx, activityKey(config.clientId), async () => {
           const flow = await import('./flows/lazy.js');
           await flow.signOutLocally(ctx, {}, 'idle');
         }),

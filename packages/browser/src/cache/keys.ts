@@ -22,6 +22,15 @@ export function redirectKey(clientId: string, what: 'pending' | 'response'): str
   return `${STORAGE_PREFIX}redirect.${what}.${escapeSegment(clientId)}`;
 }
 
+/**
+ * The `localStorage` key where the app's tabs share the time of the last user activity, for the
+ * idle sign-out. Built here and handed to the idle watcher, so that lazily loaded module shares
+ * no code with the entry (a bundler would make a chunk of this module for the two).
+ */
+export function activityKey(clientId: string): string {
+  return `${STORAGE_PREFIX}activity.${clientId}`;
+}
+
 /** Escapes `%`, `|` and space, reversibly (hence injectively): `%` goes first. */
 function escapeSegment(value: string): string {
   return value.replaceAll('%', '%25').replaceAll('|', '%7C').replaceAll(' ', '%20');

@@ -1,5 +1,21 @@
+/**
+ * `@tessera/browser/diagnose` — the configuration doctor, an entry point of its own: an app that
+ * never imports it ships none of it, and bundlers that split code at every `import()` they see
+ * (esbuild does so before tree-shaking) make no chunk for it.
+ * @packageDocumentation
+ */
 import type { UserAgentApplication } from '../user-agent-application.js';
 import type { DiagnoseOptions, Diagnosis } from './types.js';
+
+export type {
+  CheckId,
+  DiagnoseOptions,
+  Diagnosis,
+  DiagnosisNote,
+  Finding,
+  FindingId,
+  FindingSeverity,
+} from './types.js';
 
 /**
  * Checks an application's setup against its real provider and says which setting is wrong and

@@ -2,7 +2,6 @@
  * Idle sign-out (opt-in, `system.idleTimeout`): no user activity in any tab of the app for that
  * long signs the user out of every tab. Loaded only by apps that turn it on.
  */
-import { STORAGE_PREFIX } from '../cache/keys.js';
 import type { FlowContext } from '../flows/context.js';
 
 /** What counts as the user being there. */
@@ -15,14 +14,15 @@ export const IDLE_TICK_MS = 1000;
  * `msal:idleWarning` once per idle stretch, `idleWarning` ms before the limit, and calls
  * `signOut` when the limit is reached. Timers may be throttled in background tabs: every tab
  * checks on its own, and the sign-out of any one reaches the others. Returns the stop function.
+ *
+ * @param key - the shared activity key (`activityKey(clientId)` in `cache/keys.ts`).
  */
-export function watchIdle(ctx: FlowContext, signOut: () => Promise<void>): () => void {
+export function watchIdle(ctx: FlowContext, key: string, signOut: () => Promise<void>): () => void {
   const win = ctx.ports.window;
   if (win === undefined) return () => undefined;
   const { clock, timers } = ctx.ports;
-  const { idleTimeout, idleWarning, clientId } = ctx.config;
+  const { idleTimeout, idleWarning } = ctx.config;
   const warnAfter = idleTimeout - Math.min(idleWarning, idleTimeout / 2);
-  const key = `${STORAGE_PREFIX}activity.${clientId}`;
   const shared = (): Storage | undefined => {
     try {
       return win.localStorage;

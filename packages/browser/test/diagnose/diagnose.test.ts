@@ -1,7 +1,8 @@
 // diagnose(app) outside a browser page (no window): the lazily loaded module runs the provider
 // checks with the app's configuration; the page-only checks are left out.
 import { describe, expect, it } from 'vitest';
-import { diagnose, UserAgentApplication } from '../../src/index.js';
+import { diagnose } from '../../src/diagnose/index.js';
+import { UserAgentApplication } from '../../src/index.js';
 import { CLIENT_ID, ISSUER, REDIRECT_URI, metadata, provider } from './fakes.js';
 
 function app(authority: string) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountKey } from '../../src/cache/keys.js';
+import { activityKey } from '../../src/cache/keys.js';
 import { IDLE_TICK_MS, watchIdle } from '../../src/session/idle.js';
 import { sessionContext } from './fakes.js';
 
@@ -19,7 +20,7 @@ function signedIn(system: { idleTimeout: number; idleWarning: number }) {
     },
   });
   const signOuts: number[] = [];
-  const stop = watchIdle(setup.ctx, () => {
+  const stop = watchIdle(setup.ctx, activityKey('spa'), () => {
     signOuts.push(setup.time.clock.now());
     setup.ctx.cache.clear();
     return Promise.resolve();
