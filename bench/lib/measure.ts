@@ -3,7 +3,7 @@
 // with an expired token, 50 concurrent calls in one tab, three tabs calling at once.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CDPSession } from 'playwright-core';
-import type { ColdStart, Settled } from '../pages/page.js';
+import { COLD_REPORT, type ColdStart, type Settled } from '../pages/page.js';
 import { message } from './cell.js';
 import type { Cell } from './cell.js';
 import { lifetimeFor } from './libraries.js';
@@ -144,13 +144,13 @@ async function coldLoad(lane: Lane): Promise<ColdLoad> {
   const { page } = lane;
   lane.front.reset();
   const appRequests = lane.app.requests.length;
+  // Nothing is evaluated in the page until its token is in (see COLD_REPORT).
+  const reported = page.waitForEvent('console', {
+    predicate: (line) => line.text().startsWith(COLD_REPORT),
+    timeout: 30_000,
+  });
   await page.goto(lane.url('app?cold'));
-  await page.waitForFunction(
-    () => typeof window.bench === 'object' && window.bench.cold !== undefined,
-  );
-  const result = await page.evaluate(
-    () => window.bench.cold ?? Promise.reject(new Error('no cold start on this page')),
-  );
+  const result = JSON.parse((await reported).text().slice(COLD_REPORT.length)) as ColdStart;
   // Requests a library makes right after handing out the token still belong to this load.
   await delay(200);
   if (!result.ok) throw new Error(result.error ?? 'cold start failed');
