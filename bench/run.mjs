@@ -11,7 +11,7 @@ const NUMBERS = {
   '--calls': ['calls', 2000, 'timed cached silent calls per library'],
   '--warmup': ['warmup', 300, 'untimed cached calls before them'],
   '--cold-runs': ['coldRuns', 10, 'page loads per library, cold start with a cached token'],
-  '--expired-runs': ['expiredRuns', 5, 'page loads per library, cold start with an expired token'],
+  '--expired-runs': ['expiredRuns', 9, 'page loads per library, cold start with an expired token'],
   '--short-ttl': ['shortTtl', 5, 'access-token lifetime (s) for the expired-token measurements'],
   '--concurrent': ['concurrentCalls', 50, 'concurrent silent calls in one tab'],
   '--concurrency-runs': ['concurrencyRuns', 3, 'runs of each concurrency scenario'],
