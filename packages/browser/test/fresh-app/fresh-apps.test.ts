@@ -377,6 +377,7 @@ export default defineConfig({
   <head><meta charset="utf-8" /><title>Fresh Vite app</title></head>
   <body>
     <button id="call-api">Call API</button>
+    <button id="check-setup">Check setup</button>
     <pre id="out"></pre>
     <script type="module" src="/src/main.ts"></script>
   </body>
@@ -406,6 +407,7 @@ export default defineConfig({
   type AuthResponse,
   type AuthenticationParameters,
 } from '@tessera/browser';
+import { diagnose, type Finding } from '@tessera/browser/diagnose';
 
 const userAgentApplication = new UserAgentApplication({
   auth: {
@@ -451,6 +453,12 @@ document.querySelector('#call-api')?.addEventListener('click', () => {
     .then((response) => response.text())
     .then(show)
     .catch((error: unknown) => show(error instanceof AuthError ? error.errorCode : String(error)));
+});
+
+document.querySelector('#check-setup')?.addEventListener('click', () => {
+  diagnose(userAgentApplication)
+    .then(({ findings }) => show(findings.map((f: Finding) => \`\${f.id}: \${f.fix}\`).join('\\n')))
+    .catch((error: unknown) => show(String(error)));
 });
 `,
     'src/callback.ts': `import { completeAuthorizationCallback, type CallbackContext } from '@tessera/browser/callback';
@@ -682,6 +690,7 @@ function bundlersApp(): Record<string, string> {
       2,
     )}\n`,
     'src/main.js': `import { UserAgentApplication } from '@tessera/browser';
+import { diagnose } from '@tessera/browser/diagnose';
 
 const userAgentApplication = new UserAgentApplication({
   auth: { clientId: 'fresh-app', authority: '${AUTHORITY}', redirectUri: location.origin + '/' },
@@ -698,6 +707,10 @@ document.querySelector('#call-api')?.addEventListener('click', () => {
       throw error;
     })
     .then((response) => console.log(response.accessToken.length));
+});
+
+document.querySelector('#check-setup')?.addEventListener('click', () => {
+  diagnose(userAgentApplication).then(({ findings }) => console.log(findings.length));
 });
 `,
     'webpack.mjs': `import webpack from 'webpack';
@@ -762,6 +775,8 @@ describe.concurrent('the packed packages in new apps outside the repository', ()
     const main = await pageCode(dist, 'index.html');
     expect(main).toContain('login_required');
     expect(main).toContain('consent_required');
+    // The doctor, from its own entry point, reached through the page's dynamic imports.
+    expect(main).toContain('discovery_unreachable');
     // The callback page carries the callback entry (it reports back over a BroadcastChannel).
     expect(await pageCode(dist, 'callback.html')).toContain('BroadcastChannel');
     // The React page carries @tessera/react (its message for a missing provider).
@@ -819,6 +834,7 @@ describe.concurrent('the packed packages in new apps outside the repository', ()
       // The flows the entry loads on first use (popup, iframe, redirect, sign-out) became chunks.
       expect(files, dist).toBeGreaterThan(2);
       expect(code, dist).toContain('login_required');
+      expect(code, dist).toContain('discovery_unreachable');
       // Nothing for the app's bundler to define: Rollup without plugins leaves it as written.
       expect(code, dist).not.toContain('process.env');
     }
