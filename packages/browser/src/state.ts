@@ -67,7 +67,7 @@ export interface AuthState {
  * apps that read no state pay for no event objects.
  */
 export function createAuthState(
-  ctx: FlowContext,
+  ctx: Pick<FlowContext, 'cache' | 'events'>,
   isReady: () => boolean,
   ready: Promise<void>,
 ): AuthState {

@@ -42,7 +42,7 @@ export function toAccount(entity: AccountEntity): Account {
 
 /** Reports the end of an account's session once (`msal:sessionEnded`). */
 export function endSession(
-  ctx: FlowContext,
+  ctx: Pick<FlowContext, 'ended' | 'events'>,
   account: AccountEntity,
   reason: SessionEndReason,
 ): void {

@@ -4,7 +4,7 @@ import type { AuthorizationRequestInput, TokenResult } from '../protocol/types.j
 import { readAuthorizationResponseParams } from '../response-params.js';
 import type { AuthResponse } from '../types.js';
 import { storeTokenResult } from './complete.js';
-import type { FlowContext } from './context.js';
+import type { AuthorizeDeps, ProtocolDeps, TransactionDeps } from './context.js';
 import { protocolFor } from './protocol.js';
 import type { NormalizedRequest } from './request.js';
 import {
@@ -29,7 +29,7 @@ export type AuthorizeExtras = Omit<
  * transaction under `state`, so the response can be matched to exactly this request.
  */
 export async function beginAuthorization(
-  ctx: FlowContext,
+  ctx: ProtocolDeps & TransactionDeps,
   request: NormalizedRequest,
   options: {
     kind: TransactionKind;
@@ -78,7 +78,7 @@ export function responseState(url: URL): string | undefined {
  * @throws ClientAuthError `no_pending_request` when no transaction matches the response's state.
  */
 export async function finishAuthorization(
-  ctx: FlowContext,
+  ctx: AuthorizeDeps,
   responseUrl: URL,
   expected?: AuthTransaction,
   check?: (result: TokenResult) => void,

@@ -6,7 +6,7 @@ import { INVALID_ID_TOKEN, NO_ACCOUNT } from '../errors/error-codes.js';
 import type { TokenResult } from '../protocol/types.js';
 import type { AuthResponse } from '../types.js';
 import { toAccount } from './account.js';
-import type { FlowContext } from './context.js';
+import type { StoreDeps } from './context.js';
 import { buildAuthResponse } from './silent-cache.js';
 import { stored } from './transaction.js';
 import type { NormalizedRequest } from './request.js';
@@ -16,7 +16,7 @@ import type { NormalizedRequest } from './request.js';
  * protocol check passed, so nothing from a failed response is ever cached.
  */
 export function storeTokenResult(
-  ctx: FlowContext,
+  ctx: StoreDeps,
   result: TokenResult,
   request: Pick<NormalizedRequest, 'resource' | 'correlationId' | 'userState'> & {
     /** The authority the tokens came from. */

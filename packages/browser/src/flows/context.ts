@@ -15,7 +15,9 @@ export interface SingleFlight {
 /**
  * What the application instance wires once and its flows share. Everything here is cheap to
  * create: the protocol engine, locks and transaction store are made by the lazily loaded flows
- * that need them (see `protocol.ts`, `transaction.ts`).
+ * that need them (see `protocol.ts`, `transaction.ts`). Each flow declares the part it uses (a
+ * `Pick` of this, or one of the views below), so its signature says what it depends on and a
+ * test gives it only that.
  */
 export interface FlowContext {
   config: ResolvedConfiguration;
@@ -46,3 +48,18 @@ export interface FlowContext {
   /** The app's router hook, when it gave one. */
   navigationClient: NavigationClient | undefined;
 }
+
+/** What the protocol engine of an authority is made from (`protocol.ts`). */
+export type ProtocolDeps = Pick<FlowContext, 'config' | 'logger' | 'ports' | 'store'>;
+
+/** What the store of pending authorization requests is made from (`transaction.ts`). */
+export type TransactionDeps = Pick<FlowContext, 'config' | 'logger' | 'ports' | 'session'>;
+
+/** What storing a token result reads and updates (`complete.ts`). */
+export type StoreDeps = Pick<FlowContext, 'cache' | 'config' | 'ended' | 'events' | 'generation'>;
+
+/** What answering from the cache reads (`silent-cache.ts`). */
+export type CacheReadDeps = Pick<FlowContext, 'cache' | 'config' | 'ports'>;
+
+/** What an authorization round trip needs, from the request to the stored result. */
+export type AuthorizeDeps = ProtocolDeps & TransactionDeps & StoreDeps;

@@ -16,6 +16,9 @@ export function interactiveExtras(params: AuthenticationParameters): AuthorizeEx
 }
 
 /** The handle that drives a popup the entry opened synchronously in the user gesture. */
-export function popupHandle(ctx: FlowContext, popup: Window): PopupHandle {
+export function popupHandle(
+  ctx: Pick<FlowContext, 'logger' | 'ports'>,
+  popup: Window,
+): PopupHandle {
   return attachPopup(ctx.ports.window!, popup, { timers: ctx.ports.timers, logger: ctx.logger });
 }

@@ -3,13 +3,16 @@ import { createSpentTokenRegistry, type SpentTokenRegistry } from '../coordinati
 import type { LockManager } from '../coordination/types.js';
 import type { FlowContext } from './context.js';
 
-const perContext = new WeakMap<FlowContext, { locks: LockManager; spent: SpentTokenRegistry }>();
+const perContext = new WeakMap<
+  Pick<FlowContext, 'ports'>,
+  { locks: LockManager; spent: SpentTokenRegistry }
+>();
 
 /**
  * The renewal locks and the spent-refresh-token registry of an application instance, made on
  * first use by the flows that need them (renewal and sign-out), so the entry carries neither.
  */
-export function coordinationOf(ctx: FlowContext): {
+export function coordinationOf(ctx: Pick<FlowContext, 'ports'>): {
   locks: LockManager;
   spent: SpentTokenRegistry;
 } {

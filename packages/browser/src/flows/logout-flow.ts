@@ -3,7 +3,7 @@ import { DefaultNavigationClient } from '../interaction/redirect-navigator.js';
 import type { Account } from '../types.js';
 import type { SessionEndReason } from '../events.js';
 import { endSession } from './account.js';
-import type { FlowContext } from './context.js';
+import type { FlowContext, ProtocolDeps } from './context.js';
 import { coordinationOf } from './locks.js';
 import { popupHandle } from './interactive.js';
 import { protocolFor } from './protocol.js';
@@ -16,6 +16,10 @@ export interface LogoutRequest {
   postLogoutRedirectUri?: string;
 }
 
+/** What a local sign-out reads and updates: tokens, locks, other tabs, the provider. */
+type SignOutDeps = ProtocolDeps &
+  Pick<FlowContext, 'cache' | 'ended' | 'events' | 'generation' | 'notifier'>;
+
 /**
  * Removes the accounts' tokens locally first, so the app is signed out even if the provider
  * cannot be reached, then builds the RP-initiated logout URL with `id_token_hint` at the
@@ -27,7 +31,7 @@ export interface LogoutRequest {
  * the account back. Other tabs hear of it over the notifier whatever the cache location.
  */
 export async function signOutLocally(
-  ctx: FlowContext,
+  ctx: SignOutDeps,
   request: LogoutRequest,
   reason: SessionEndReason = 'signed_out',
 ): Promise<URL | undefined> {
@@ -75,7 +79,7 @@ export async function signOutLocally(
 
 /** Signs out and navigates to the provider's end-session endpoint (when it has one). */
 export async function logoutRedirect(
-  ctx: FlowContext,
+  ctx: SignOutDeps & Pick<FlowContext, 'navigationClient'>,
   ready: Promise<void>,
   request: LogoutRequest,
   release: () => void,
@@ -99,7 +103,7 @@ export async function logoutRedirect(
  * sign-out has happened either way.
  */
 export async function logoutPopup(
-  ctx: FlowContext,
+  ctx: SignOutDeps,
   ready: Promise<void>,
   request: LogoutRequest,
   release: () => void,

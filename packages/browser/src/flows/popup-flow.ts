@@ -1,6 +1,6 @@
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
-import type { FlowContext } from './context.js';
+import type { AuthorizeDeps } from './context.js';
 import { interactiveExtras, popupHandle } from './interactive.js';
 import type { NormalizedRequest } from './request.js';
 import { transactionsOf, type TransactionKind } from './transaction.js';
@@ -12,7 +12,7 @@ import { transactionsOf, type TransactionKind } from './transaction.js';
  * on every outcome.
  */
 export async function runPopupFlow(
-  ctx: FlowContext,
+  ctx: AuthorizeDeps,
   ready: Promise<void>,
   popupWindow: Window,
   release: () => void,

@@ -1,8 +1,8 @@
 import { createProtocolClient } from '../protocol/protocol-client.js';
 import type { ProtocolClient } from '../protocol/types.js';
-import type { FlowContext } from './context.js';
+import type { ProtocolDeps } from './context.js';
 
-const clients = new WeakMap<FlowContext, Record<string, ProtocolClient>>();
+const clients = new WeakMap<ProtocolDeps, Record<string, ProtocolClient>>();
 
 /**
  * The protocol client for an authority, as configuration validation normalised it (no trailing
@@ -10,7 +10,7 @@ const clients = new WeakMap<FlowContext, Record<string, ProtocolClient>>();
  * instance, so discovery runs once and the provider's clock offset learned at sign-in serves
  * later renewals. Lives in the lazily loaded flows, which keeps oauth4webapi out of the entry.
  */
-export function protocolFor(ctx: FlowContext, authority: string): ProtocolClient {
+export function protocolFor(ctx: ProtocolDeps, authority: string): ProtocolClient {
   let perAuthority = clients.get(ctx);
   if (!perAuthority) clients.set(ctx, (perAuthority = {}));
   return (perAuthority[authority] ??= createProtocolClient({

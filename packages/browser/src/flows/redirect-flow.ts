@@ -8,14 +8,14 @@ import {
 import { readAuthorizationResponseParams } from '../response-params.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
-import type { FlowContext } from './context.js';
+import type { AuthorizeDeps, FlowContext } from './context.js';
 import { interactiveExtras } from './interactive.js';
 import type { NormalizedRequest } from './request.js';
 import { transactionsOf, type AuthTransaction, type TransactionKind } from './transaction.js';
 import { DefaultNavigationClient } from '../interaction/redirect-navigator.js';
 import type { NavigationClient } from '../interaction/types.js';
 
-function navigation(ctx: FlowContext): NavigationClient {
+function navigation(ctx: Pick<FlowContext, 'navigationClient' | 'ports'>): NavigationClient {
   return ctx.navigationClient ?? new DefaultNavigationClient(ctx.ports.window);
 }
 
@@ -24,7 +24,7 @@ function navigation(ctx: FlowContext): NavigationClient {
  * Resolves only if navigation did not happen (a router hook declined).
  */
 export async function startRedirectFlow(
-  ctx: FlowContext,
+  ctx: RedirectDeps,
   ready: Promise<void>,
   params: AuthenticationParameters,
   request: NormalizedRequest,
@@ -73,7 +73,7 @@ export class RedirectFailure extends Error {
 
 /** Finishes a response, tagging a failure with the kind of its transaction. */
 async function finishTagged(
-  ctx: FlowContext,
+  ctx: AuthorizeDeps,
   responseUrl: URL,
 ): Promise<{ response: AuthResponse; transaction: AuthTransaction }> {
   const state = readAuthorizationResponseParams(responseUrl)?.get('state') ?? undefined;
@@ -91,7 +91,7 @@ async function finishTagged(
  * Responses are accepted only at the configured redirect URI on this origin, matched by state.
  */
 export async function handleRedirectResponse(
-  ctx: FlowContext,
+  ctx: RedirectDeps,
 ): Promise<{ response: AuthResponse; transaction: AuthTransaction } | null> {
   const routerNavigation = ctx.navigationClient !== undefined;
   const win = ctx.ports.window;
@@ -184,7 +184,7 @@ export type RedirectOutcome =
  * Handles the redirect response a page load carries, emitting the flow's success or failure
  * event (login vs acquire-token, from its transaction) and `msal:handleRedirectEnd`.
  */
-export async function completeRedirectOnLoad(ctx: FlowContext): Promise<RedirectOutcome> {
+export async function completeRedirectOnLoad(ctx: RedirectDeps): Promise<RedirectOutcome> {
   const outcome = await handleRedirectResponse(ctx).then(
     (result): RedirectOutcome => {
       if (result === null) return { kind: 'none' };
@@ -211,4 +211,5 @@ export async function completeRedirectOnLoad(ctx: FlowContext): Promise<Redirect
     );
   }
   return outcome;
-}
+} /** What a redirect flow needs: an authorization round trip and the app's navigation. */
+type RedirectDeps = AuthorizeDeps & Pick<FlowContext, 'navigationClient'>;

@@ -22,7 +22,13 @@ import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { beginAuthorization, finishAuthorization } from './authorize.js';
 import { storeTokenResult } from './complete.js';
 import { endSession } from './account.js';
-import type { FlowContext } from './context.js';
+import type {
+  AuthorizeDeps,
+  CacheReadDeps,
+  FlowContext,
+  ProtocolDeps,
+  StoreDeps,
+} from './context.js';
 import { coordinationOf } from './locks.js';
 import { protocolFor } from './protocol.js';
 import type { NormalizedRequest } from './request.js';
@@ -40,7 +46,7 @@ const SPENT_POLL_MS = 25;
  * tab's answer is on its way, wait for it (bounded); it may already hold the token we need.
  */
 async function usableRefreshToken(
-  ctx: FlowContext,
+  ctx: CacheReadDeps & Pick<FlowContext, 'logger'>,
   account: AccountEntity,
   request: NormalizedRequest,
 ): Promise<{ response?: AuthResponse; refreshToken?: string; spentMark?: string }> {
@@ -82,7 +88,7 @@ async function usableRefreshToken(
  * 5.2): it is dropped so it is never sent again. Network and other errors propagate and keep it.
  */
 async function viaRefreshToken(
-  ctx: FlowContext,
+  ctx: CacheReadDeps & ProtocolDeps & StoreDeps,
   account: AccountEntity,
   request: NormalizedRequest,
   generation: number,
@@ -152,7 +158,7 @@ async function viaRefreshToken(
  * session belongs to someone else now, and only the user can sort that out.
  */
 async function viaIframe(
-  ctx: FlowContext,
+  ctx: AuthorizeDeps,
   account: AccountEntity | undefined,
   params: AuthenticationParameters,
   request: NormalizedRequest,
@@ -224,7 +230,7 @@ async function viaIframe(
  * cache is re-read after the lock because another tab may have renewed meanwhile.
  */
 export function renewSilently(
-  ctx: FlowContext,
+  ctx: AuthorizeDeps & CacheReadDeps & Pick<FlowContext, 'singleFlight'>,
   account: AccountEntity | undefined,
   params: AuthenticationParameters,
   request: NormalizedRequest,

@@ -1,7 +1,7 @@
 import type { AccessTokenEntity, AccountEntity } from '../cache/types.js';
 import type { AuthenticationParameters, AuthResponse } from '../types.js';
 import { toAccount } from './account.js';
-import type { FlowContext } from './context.js';
+import type { CacheReadDeps, FlowContext } from './context.js';
 import type { NormalizedRequest } from './request.js';
 
 /**
@@ -17,7 +17,7 @@ export function defaultAccount(ctx: Pick<FlowContext, 'cache'>): AccountEntity |
 
 /** The account a silent request is for: the one asked for, else {@link defaultAccount}. */
 export function selectAccount(
-  ctx: FlowContext,
+  ctx: Pick<FlowContext, 'cache'>,
   request: AuthenticationParameters,
 ): AccountEntity | undefined {
   if (request.account !== undefined) {
@@ -28,7 +28,7 @@ export function selectAccount(
 
 /** Builds the public response from cached or fresh entities. */
 export function buildAuthResponse(
-  ctx: FlowContext,
+  ctx: Pick<FlowContext, 'cache'>,
   account: AccountEntity,
   accessToken: Pick<AccessTokenEntity, 'secret' | 'tokenType' | 'scopes' | 'expiresAt'>,
   request: Pick<NormalizedRequest, 'correlationId' | 'userState'>,
@@ -74,7 +74,7 @@ export function asIdTokenResponse(response: AuthResponse): AuthResponse {
  * response; synchronous and storage-free, since this is most calls of most apps.
  */
 export function fromCache(
-  ctx: FlowContext,
+  ctx: CacheReadDeps,
   account: AccountEntity,
   request: NormalizedRequest,
 ): AuthResponse | undefined {

@@ -3,7 +3,7 @@ import { BrowserAuthError } from '../errors/auth-error.js';
 import { STORAGE_WRITE_FAILED } from '../errors/error-codes.js';
 import type { TransactionStore } from '../cache/types.js';
 import type { AuthorizationSecrets } from '../protocol/types.js';
-import type { FlowContext } from './context.js';
+import type { TransactionDeps } from './context.js';
 
 /** Which public call started an authorization request. */
 export type TransactionKind = 'login' | 'acquireToken';
@@ -52,10 +52,10 @@ export function isAuthTransaction(value: unknown): value is AuthTransaction {
   );
 }
 
-const stores = new WeakMap<FlowContext, TransactionStore<AuthTransaction>>();
+const stores = new WeakMap<TransactionDeps, TransactionStore<AuthTransaction>>();
 
 /** The store of this instance's pending requests: in the tab's session store, shape-checked. */
-export function transactionsOf(ctx: FlowContext): TransactionStore<AuthTransaction> {
+export function transactionsOf(ctx: TransactionDeps): TransactionStore<AuthTransaction> {
   let store = stores.get(ctx);
   if (store === undefined) {
     store = createTransactionStore(ctx.session, {

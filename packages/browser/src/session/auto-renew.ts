@@ -19,7 +19,7 @@ export interface AutoRenewer {
 }
 
 export function createAutoRenewer(
-  ctx: FlowContext,
+  ctx: Pick<FlowContext, 'config' | 'ports'>,
   acquire: (request: AuthenticationParameters) => Promise<unknown>,
 ): AutoRenewer {
   const { timers, clock } = ctx.ports;

@@ -17,7 +17,11 @@ export const IDLE_TICK_MS = 1000;
  *
  * @param key - the shared activity key (`activityKey(clientId)` in `cache/keys.ts`).
  */
-export function watchIdle(ctx: FlowContext, key: string, signOut: () => Promise<void>): () => void {
+export function watchIdle(
+  ctx: Pick<FlowContext, 'cache' | 'config' | 'events' | 'logger' | 'ports'>,
+  key: string,
+  signOut: () => Promise<void>,
+): () => void {
   const win = ctx.ports.window;
   if (win === undefined) return () => undefined;
   const { clock, timers } = ctx.ports;
