@@ -276,9 +276,9 @@ export interface RequestUrls {
 /**
  * Checks the URLs a single request overrides exactly as the configuration's own are checked
  * (https authority, redirect URIs on the page's origin), and resolves a relative
- * `redirectStartPage` against the page now — before any code leaves the address bar. `pageUrl`
- * may be a function: it is then read only for a request that overrides a URL (reading
- * `location.href` costs more than the rest of a cache hit).
+ * `redirectStartPage` against the page now — before any code leaves the address bar. `page` (the
+ * page's URL) may be a function: it is then called only for a request that overrides a URL
+ * (reading `location.href` costs more than the rest of a cache hit).
  *
  * @throws ClientConfigurationError `invalid_authority`, `invalid_redirect_uri`
  */
