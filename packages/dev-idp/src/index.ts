@@ -3,6 +3,7 @@
 
 export { startDevIdp } from './server.js';
 export { DevIdpConfigError } from './errors.js';
+export { CookieJar } from './cookie-jar.js';
 export type {
   DevIdp,
   DevIdpAuthority,

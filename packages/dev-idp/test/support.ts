@@ -1,7 +1,7 @@
 // Test helpers: a browser-ish redirect follower with a cookie jar, and oauth4webapi glue.
 import * as oauth from 'oauth4webapi';
 import { onTestFinished } from 'vitest';
-import { startDevIdp } from '../src/index.js';
+import { CookieJar, startDevIdp } from '../src/index.js';
 import type { DevIdp, DevIdpOptions } from '../src/index.js';
 
 /** Options for oauth4webapi calls against the http (loopback) dev IdP. */
@@ -11,35 +11,8 @@ export const insecure = { [oauth.allowInsecureRequests]: true } as const;
 export const DEMO_CLIENT: oauth.Client = { client_id: 'tessera-demo' };
 export const DEMO_REDIRECT = 'http://127.0.0.1:5173/';
 
-/** Keeps cookies by name (names are unique per dev IdP, so paths can be ignored). */
-export class CookieJar {
-  readonly #cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attributes.some((attribute) => {
-        const [key = '', val = ''] = attribute.trim().split('=');
-        if (key.toLowerCase() === 'max-age') return Number(val) <= 0;
-        if (key.toLowerCase() === 'expires') return Date.parse(val) <= Date.now();
-        return false;
-      });
-      if (expired || value === '') this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
-  }
-
-  header(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  get size(): number {
-    return this.#cookies.size;
-  }
-}
+/** The tests keep the dev IdP's cookies in the package's own jar. */
+export { CookieJar };
 
 /** Where a redirect chain ended: at the client's redirect URI, or on a page of the IdP. */
 export type Landing =

@@ -4,7 +4,7 @@
 // validated with oauth4webapi, the same engine @tessera/browser uses, and checked the same way.
 import * as oauth from 'oauth4webapi';
 import type { IdTokenClaims } from '@tessera/browser';
-import type { DevIdp } from '@tessera/dev-idp';
+import { CookieJar, type DevIdp } from '@tessera/dev-idp';
 import { authorityOf, discoveryOf, testIdpInfo } from './test-idp.js';
 
 /** What {@link acquireTestTokens} asks the dev IdP for. */
@@ -68,32 +68,6 @@ const OIDC_SCOPES = ['openid', 'profile', 'offline_access'];
 /** The dev IdP is plain http on loopback: oauth4webapi must be told that is intended. */
 const onLoopback = (url: string) =>
   new URL(url).protocol === 'http:' ? { [oauth.allowInsecureRequests]: true } : {};
-
-/** Cookies by name: enough for one dev IdP's interaction and session cookies. */
-class CookieJar {
-  readonly #cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attributes.some((attribute) => {
-        const [key = '', val = ''] = attribute.trim().split('=');
-        if (key.toLowerCase() === 'max-age') return Number(val) <= 0;
-        if (key.toLowerCase() === 'expires') return Date.parse(val) <= Date.now();
-        return false;
-      });
-      if (expired || value === '') this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
-  }
-
-  header(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
 
 const unescapeHtml = (value: string) =>
   value
